@@ -1,0 +1,1 @@
+"""Plain-Python building blocks shared by the core packages; nothing here imports Qt."""
