@@ -1,0 +1,48 @@
+"""Command line: ``msp-desk`` opens the app, ``msp-desk sandbox ...`` serves the local sandbox."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from msp_desk import APP_NAME, __version__
+
+
+def _gui_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=APP_NAME,
+        description="Desktop tool for MultiSafepay support staff. With no arguments it opens the app.",
+        epilog="Run '%(prog)s sandbox --help' for the headless local sandbox.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--debug", action="store_true", help="log at debug level, also to stderr")
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="open the main window, print 'msp-desk: painted' once it has been drawn, and quit",
+    )
+    parser.add_argument(
+        "command",
+        nargs="?",
+        choices=["sandbox"],
+        help="'sandbox' serves the local MultiSafepay sandbox without a window",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["sandbox"]:
+        from msp_desk.sandbox.cli import main as sandbox_main
+
+        return sandbox_main(args[1:])
+    options = _gui_parser().parse_args(args)
+    # Qt is imported only here, so `--help`, `--version` and the sandbox stay light.
+    from msp_desk.ui.app import run
+
+    return run(debug=options.debug, smoke_test=options.smoke_test)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

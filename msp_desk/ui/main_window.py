@@ -1,0 +1,156 @@
+"""The main window: navigation between areas, the status bar, menus and saved layout."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from msp_desk import APP_NAME
+from msp_desk.ui.about_dialog import AboutDialog
+from msp_desk.ui.environment_badge import EnvironmentBadge
+from msp_desk.ui.resources import icon
+from msp_desk.ui.settings import ui_settings
+
+
+@dataclass(frozen=True)
+class Area:
+    """One screen reachable from the navigation bar."""
+
+    key: str
+    title: str
+    icon_name: str
+    widget: QWidget
+    description: str
+
+
+class MainWindow(QMainWindow):
+    area_changed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(APP_NAME)
+        self.setWindowIcon(icon("app"))
+        self.setMinimumSize(900, 600)
+        self._areas: dict[str, Area] = {}
+        self._actions: dict[str, QAction] = {}
+
+        self._stack = QStackedWidget(self)
+        self._stack.setObjectName("areaStack")
+        self.setCentralWidget(self._stack)
+
+        self._nav = QToolBar("Navigation", self)
+        self._nav.setObjectName("navigation")
+        self._nav.setAccessibleName("Navigation")
+        self._nav.setMovable(False)
+        self._nav.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+        self.addToolBar(Qt.ToolBarArea.LeftToolBarArea, self._nav)
+        self._nav_group = QActionGroup(self)
+        self._nav_group.setExclusive(True)
+
+        self._build_menus()
+
+        self.badge = EnvironmentBadge(self)
+        self.statusBar().addPermanentWidget(self.badge)
+        self.activity = QLabel(self)
+        self.activity.setObjectName("activity")
+        self.activity.setAccessibleName("Background activity")
+        self.statusBar().addWidget(self.activity, 1)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        quit_action = file_menu.addAction("&Quit")
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+
+        self._view_menu = self.menuBar().addMenu("&View")
+
+        help_menu = self.menuBar().addMenu("&Help")
+        about = help_menu.addAction(f"&About {APP_NAME}")
+        about.setShortcut(QKeySequence("F1"))
+        about.triggered.connect(self.show_about)
+
+    # -- areas ---------------------------------------------------------------
+
+    def add_area(self, area: Area) -> None:
+        """Plug an area into the navigation; its shortcut is Ctrl+ its position."""
+        position = len(self._areas) + 1
+        self._areas[area.key] = area
+        area.widget.setAccessibleName(area.title)
+        self._stack.addWidget(area.widget)
+
+        action = QAction(icon(area.icon_name), area.title, self)
+        action.setCheckable(True)
+        action.setShortcut(QKeySequence(f"Ctrl+{position}"))
+        action.setToolTip(f"{area.description} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})")
+        action.setStatusTip(area.description)
+        action.triggered.connect(lambda _checked=False, key=area.key: self.show_area(key))
+        self._nav_group.addAction(action)
+        self._nav.addAction(action)
+        self._view_menu.addAction(action)
+        button = self._nav.widgetForAction(action)
+        if button is not None:
+            button.setObjectName(f"nav-{area.key}")
+            button.setAccessibleName(area.title)
+            button.setAccessibleDescription(area.description)
+        self._actions[area.key] = action
+        if len(self._areas) == 1:
+            self.show_area(area.key)
+
+    def area_keys(self) -> list[str]:
+        return list(self._areas)
+
+    def current_area(self) -> str | None:
+        widget = self._stack.currentWidget()
+        for key, area in self._areas.items():
+            if area.widget is widget:
+                return key
+        return None
+
+    def show_area(self, key: str) -> None:
+        area = self._areas[key]
+        self._stack.setCurrentWidget(area.widget)
+        self._actions[key].setChecked(True)
+        self.setWindowTitle(f"{area.title} — {APP_NAME}")
+        self.area_changed.emit(key)
+
+    # -- state ---------------------------------------------------------------
+
+    def restore_state(self) -> None:
+        settings = ui_settings()
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1180, 780)
+        last = settings.value("window/area")
+        if isinstance(last, str) and last in self._areas:
+            self.show_area(last)
+
+    def save_state(self) -> None:
+        settings = ui_settings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        current = self.current_area()
+        if current:
+            settings.setValue("window/area", current)
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        super().closeEvent(event)
+
+    def show_about(self) -> None:
+        AboutDialog(self).exec()
+
+    def show_error(self, title: str, message: str) -> None:
+        QMessageBox.warning(self, title, message)

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import logging
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from msp_desk.core.logs import log_file, setup_logging
+from msp_desk.core.redaction import luhn_valid, mask, redact
+
+KEY = "4192937dffd72a34bcaef4e4f589beb74188d0fa"
+
+
+def test_mask_keeps_last_four() -> None:
+    assert mask(KEY) == "••••d0fa"
+    assert mask("123") == "••••"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"key {KEY} used",
+        f"GET /orders?api_key={KEY}&x=1",
+        f'{{"api_key": "{KEY}"}}',
+        f"api_key: {KEY}",
+        f"Authorization: Bearer {KEY}",
+    ],
+)
+def test_api_keys_are_masked(text: str) -> None:
+    out = redact(text)
+    assert KEY not in out
+    assert "d0fa" in out
+
+
+def test_short_non_hex_key_in_a_field_is_masked_too() -> None:
+    out = redact("api_key=sandbox-secret-XYZ9")
+    assert "sandbox-secret" not in out
+    assert out.endswith("XYZ9")
+
+
+@pytest.mark.parametrize(
+    "card",
+    ["4111111111111111", "4111 1111 1111 1111", "4111-1111-1111-1111", "374500000000015", "6799990000000000011"],
+)
+def test_luhn_valid_card_numbers_are_masked(card: str) -> None:
+    out = redact(f"card {card} declined")
+    assert card not in out
+    assert out == f"card ••••{card.replace(' ', '').replace('-', '')[-4:]} declined"
+
+
+def test_digit_runs_that_fail_luhn_are_left_alone() -> None:
+    # Order and PSP ids are long digit runs too; only card-shaped (Luhn) ones are hidden.
+    assert redact("transaction 4111111111111112") == "transaction 4111111111111112"
+
+
+@pytest.mark.parametrize("field", ['"card_cvc": "123"', "cvc=123", '"cvc":"1234"', "CVV: 999"])
+def test_cvc_fields_are_masked(field: str) -> None:
+    out = redact(f"body {field} end")
+    assert not any(digits in out for digits in ("123", "1234", "999"))
+
+
+@given(st.text(alphabet="0123456789", min_size=13, max_size=19))
+def test_no_luhn_valid_run_survives(digits: str) -> None:
+    out = redact(f"x {digits} y")
+    assert (digits in out) is not luhn_valid(digits)
+
+
+def test_log_file_receives_only_redacted_text(msp_home: object) -> None:
+    path = setup_logging()
+    logger = logging.getLogger("msp_desk.test")
+    logger.info("key %s card %s", KEY, "5500000000000004")
+    logger.info('body {"card_cvc": "737", "api_key": "%s"}', KEY)
+    try:
+        raise ValueError(f"bad card 4111111111111111 with key {KEY}")
+    except ValueError:
+        logger.exception("request failed")
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    text = path.read_text(encoding="utf-8")
+    assert path == log_file()
+    for secret in (KEY, "5500000000000004", "4111111111111111", '"737"'):
+        assert secret not in text
+    assert "••••0004" in text
+    assert "ValueError: bad card ••••1111" in text
