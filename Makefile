@@ -22,7 +22,7 @@ run: sync
 
 test: sync
 	tools/system-deps test
-	tools/run-tests
+	tools/run-tests $(ARGS)
 
 lint: sync
 	$(VENV)/bin/ruff check .

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from msp_desk import APP_NAME, __version__
 
+if TYPE_CHECKING:
+    import argparse
+
 
 def _gui_parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog=APP_NAME,
         description="Desktop tool for MultiSafepay support staff. With no arguments it opens the app.",
@@ -37,8 +42,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from msp_desk.sandbox.cli import main as sandbox_main
 
         return sandbox_main(args[1:])
-    options = _gui_parser().parse_args(args)
     # Qt is imported only here, so `--help`, `--version` and the sandbox stay light.
+    if not args:  # the everyday start skips argparse: it is on the start-up path
+        from msp_desk.ui.app import run
+
+        return run()
+    options = _gui_parser().parse_args(args)
     from msp_desk.ui.app import run
 
     return run(debug=options.debug, smoke_test=options.smoke_test)

@@ -33,7 +33,8 @@ class _FirstPaint(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and not self._done:
             self._done = True
-            print(f"{APP_NAME}: painted", flush=True)
+            webengine = any(name.startswith("PySide6.QtWebEngine") for name in sys.modules)
+            print(f"{APP_NAME}: painted (QtWebEngine loaded: {'yes' if webengine else 'no'})", flush=True)
             QTimer.singleShot(0, QCoreApplication.quit)
         return False
 

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
 )
 
 from msp_desk import APP_NAME
-from msp_desk.ui.about_dialog import AboutDialog
 from msp_desk.ui.environment_badge import EnvironmentBadge
 from msp_desk.ui.resources import icon
 from msp_desk.ui.settings import ui_settings
@@ -41,7 +40,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(icon("app"))
-        self.setMinimumSize(900, 600)
+        self.setMinimumSize(720, 480)
         self._areas: dict[str, Area] = {}
         self._actions: dict[str, QAction] = {}
 
@@ -150,6 +149,8 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def show_about(self) -> None:
+        from msp_desk.ui.about_dialog import AboutDialog
+
         AboutDialog(self).exec()
 
     def show_error(self, title: str, message: str) -> None:
