@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from msp_desk.core.cards import luhn_valid
+
 MASK = "•"
 
 _API_KEY_HEX = re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{40}(?![0-9A-Fa-f])")
@@ -31,20 +33,6 @@ def mask(value: str, keep: int = 4) -> str:
     if len(value) <= keep:
         return MASK * 4
     return MASK * 4 + value[-keep:]
-
-
-def luhn_valid(digits: str) -> bool:
-    if not digits.isdigit() or not 12 <= len(digits) <= 19:
-        return False
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        digit = int(char)
-        if index % 2 == 1:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return total % 10 == 0
 
 
 def _mask_card(match: re.Match[str]) -> str:

@@ -51,8 +51,6 @@ class AboutDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         open_logs = buttons.addButton("Open log folder", QDialogButtonBox.ButtonRole.ActionRole)
         open_logs.setAccessibleName("Open log folder")
-        open_logs.clicked.connect(
-            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths.log_dir())))
-        )
+        open_logs.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths.log_dir()))))
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

@@ -91,7 +91,9 @@ class MainWindow(QMainWindow):
         action = QAction(icon(area.icon_name), area.title, self)
         action.setCheckable(True)
         action.setShortcut(QKeySequence(f"Ctrl+{position}"))
-        action.setToolTip(f"{area.description} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})")
+        action.setToolTip(
+            f"{area.description} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+        )
         action.setStatusTip(area.description)
         action.triggered.connect(lambda _checked=False, key=area.key: self.show_area(key))
         self._nav_group.addAction(action)

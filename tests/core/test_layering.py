@@ -52,7 +52,11 @@ def test_core_modules_import_without_qt() -> None:
 
 
 def test_import_linter_contracts_hold() -> None:
-    lint_imports = [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())"]
+    lint_imports = [
+        sys.executable,
+        "-c",
+        "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())",
+    ]
     result = subprocess.run(lint_imports, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Contracts: 2 kept, 0 broken" in result.stdout

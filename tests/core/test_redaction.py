@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from msp_desk.core.cards import luhn_valid
 from msp_desk.core.logs import log_file, setup_logging
-from msp_desk.core.redaction import luhn_valid, mask, redact
+from msp_desk.core.redaction import mask, redact
 
 KEY = "4192937dffd72a34bcaef4e4f589beb74188d0fa"
 
@@ -41,7 +42,13 @@ def test_short_non_hex_key_in_a_field_is_masked_too() -> None:
 
 @pytest.mark.parametrize(
     "card",
-    ["4111111111111111", "4111 1111 1111 1111", "4111-1111-1111-1111", "374500000000015", "6799990000000000011"],
+    [
+        "4111111111111111",
+        "4111 1111 1111 1111",
+        "4111-1111-1111-1111",
+        "374500000000015",
+        "6799990000000000011",
+    ],
 )
 def test_luhn_valid_card_numbers_are_masked(card: str) -> None:
     out = redact(f"card {card} declined")

@@ -81,6 +81,10 @@ def test_cli_help_and_version() -> None:
 
 def test_start_up_paints_without_loading_qtwebengine(msp_home) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "msp_desk", "--smoke-test"], capture_output=True, text=True, timeout=60, check=True
+        [sys.executable, "-m", "msp_desk", "--smoke-test"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
     assert "msp-desk: painted (QtWebEngine loaded: no)" in result.stdout

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from msp_desk.core import cards
+from msp_desk.core.money import AmountError, format_minor, to_minor_units
+
+
+@pytest.mark.parametrize(
+    ("number", "gateway"),
+    [
+        ("4111111111111111", "VISA"),
+        ("5500000000000004", "MASTERCARD"),
+        ("2221000000000009", "MASTERCARD"),
+        ("374500000000015", "AMEX"),
+        ("6799990000000000011", "MAESTRO"),
+    ],
+)
+def test_brand_and_luhn_of_msp_test_cards(number: str, gateway: str) -> None:
+    brand = cards.brand_of(number)
+    assert brand is not None
+    assert brand.gateway == gateway
+    assert cards.card_number_problem(number) is None
+
+
+def test_grouping_follows_the_brand() -> None:
+    assert cards.group("4111111111111111") == "4111 1111 1111 1111"
+    assert cards.group("374500000000015") == "3745 000000 00015"
+    assert cards.group("41111") == "4111 1"
+
+
+def test_number_problems_say_what_is_wrong() -> None:
+    assert cards.card_number_problem("") == "Enter the card number."
+    assert "Luhn" in (cards.card_number_problem("4111111111111112") or "")
+    assert "has 5" in (cards.card_number_problem("41111") or "")
+    assert "only digits" in (cards.card_number_problem("4111a") or "")
+
+
+def test_expiry_is_sent_as_yymm_and_must_not_be_past() -> None:
+    today = dt.date(2026, 11, 22)
+    assert cards.parse_expiry("12/27", today) == ("2712", None)
+    assert cards.parse_expiry("11/26", today) == ("2611", None)
+    assert cards.parse_expiry("10/26", today) == (None, "This card expired in 10/26.")
+    assert cards.parse_expiry("13/27", today)[1] == "The expiry month must be 01 to 12."
+    assert cards.parse_expiry("1227", today)[1] == "Enter the expiry date as MM/YY."
+
+
+def test_cvc_rules() -> None:
+    assert cards.cvc_problem("123", cards.VISA) is None
+    assert cards.cvc_problem("", cards.MAESTRO) is None
+    assert cards.cvc_problem("", cards.VISA) == "Enter the CVC from the back of the card."
+    assert cards.cvc_problem("123", cards.AMEX) == "The CVC for American Express has 4 digits."
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "minor"),
+    [
+        ("10.00", "EUR", 1000),
+        ("10", "EUR", 1000),
+        ("0,99", "EUR", 99),
+        ("1500", "JPY", 1500),
+        ("1.234", "KWD", 1234),
+    ],
+)
+def test_amounts_in_minor_units(text: str, currency: str, minor: int) -> None:
+    assert to_minor_units(text, currency) == minor
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "message"),
+    [
+        ("", "EUR", "Enter an amount."),
+        ("ten", "EUR", "“ten” is not an amount; type it like 10.00."),
+        ("10.001", "EUR", "EUR has 2 decimals at most."),
+        ("10.5", "JPY", "JPY has no decimals; enter a whole amount."),
+        ("0", "EUR", "The amount must be more than zero."),
+        ("-5", "EUR", "The amount must be more than zero."),
+    ],
+)
+def test_bad_amounts_say_why(text: str, currency: str, message: str) -> None:
+    with pytest.raises(AmountError) as error:
+        to_minor_units(text, currency)
+    assert str(error.value) == message
+
+
+@given(st.integers(min_value=1, max_value=10**10), st.sampled_from(["EUR", "JPY", "KWD"]))
+def test_format_and_parse_round_trip(minor: int, currency: str) -> None:
+    text = format_minor(minor, currency).split()[0].replace(",", "")
+    assert to_minor_units(text, currency) == minor
