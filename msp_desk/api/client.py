@@ -1,0 +1,304 @@
+"""MultiSafepay's JSON API, one method per operation msp-desk needs.
+
+The same code talks to Live, Test and the local sandbox; only the base URL
+and the key differ. Every call blocks, so the UI runs them off its thread.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
+from urllib.parse import quote, urlsplit
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from msp_desk.api.envelope import decode
+from msp_desk.api.environments import Environment, environment_for_url
+from msp_desk.api.errors import (
+    ConnectionDropped,
+    MalformedResponse,
+    MspError,
+    NetworkUnreachable,
+    NotFound,
+    OrderNotCreated,
+    OrderStateUnknown,
+    RequestTimeout,
+    ServerError,
+    ValidationFailed,
+)
+from msp_desk.api.models import ApiResponse, Empty, Me, Order, RefundResult, Site, TransactionPage
+from msp_desk.api.request_models import (
+    DirectCardOrder,
+    RefundRequest,
+    SiteUpdate,
+    TransactionFilters,
+    cancel_payload,
+)
+from msp_desk.api.retry import RetryPolicy
+
+log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=BaseModel)
+
+# Failures after which a GET is worth repeating.
+_TRANSIENT: tuple[type[MspError], ...] = (NetworkUnreachable, RequestTimeout, ConnectionDropped, ServerError)
+
+
+@dataclass(frozen=True)
+class _Received:
+    status: int
+    text: str
+    content_type: str
+
+
+class MspClient:
+    """A MultiSafepay API client for one key on one environment.
+
+    ``http_client`` is shared and owned by the caller (see ``make_http_client``).
+    The key travels only in the ``api_key`` header, never in a URL, so it
+    cannot end up in access logs, proxies or exception text.
+    """
+
+    def __init__(
+        self,
+        http_client: httpx.Client,
+        base_url: str,
+        api_key: str,
+        *,
+        retry: RetryPolicy | None = None,
+        environment: Environment | None = None,
+    ) -> None:
+        if not api_key or any(c.isspace() for c in api_key):
+            raise ValueError("The API key is empty or contains whitespace")
+        self._http = http_client
+        self._base_url = base_url if base_url.endswith("/") else base_url + "/"
+        self._api_key = api_key
+        self._retry = retry or RetryPolicy()
+        self._host = urlsplit(self._base_url).netloc or self._base_url
+        self.environment = environment or environment_for_url(self._base_url)
+
+    def __repr__(self) -> str:
+        return f"MspClient({self._base_url!r}, environment={self.environment.value})"
+
+    @property
+    def base_url(self) -> str:
+        return self._base_url
+
+    # --- operations -------------------------------------------------------
+
+    def me(self) -> ApiResponse[Me]:
+        """Who the key belongs to: account id, site id and role."""
+        doc, received = self._get("me", subject="the key's identity")
+        return self._result(Me, doc.get("data"), doc, received)
+
+    def get_order(self, order_id: str) -> ApiResponse[Order]:
+        doc, received = self._get(f"orders/{_segment(order_id)}", subject=f"order {order_id}")
+        return self._result(Order, doc.get("data"), doc, received)
+
+    def create_direct_card_order(self, order: DirectCardOrder) -> ApiResponse[Order]:
+        """POST /orders, never blindly repeated.
+
+        If the answer is lost (timeout, dropped connection, 5xx, cut-short or
+        unreadable 2xx body), the order may or may not exist. The client then
+        looks it up by ``order_id``: found means the result is returned with
+        ``reconciled=True``; not found raises ``OrderNotCreated``. Either way
+        the order exists at most once.
+        """
+        secrets = order.secrets()
+        try:
+            received = self._send("POST", "orders", body=order.to_payload())
+            doc = self._decode(received, subject=f"order {order.order_id}", secrets=secrets)
+        except (RequestTimeout, ConnectionDropped, ServerError) as exc:
+            return self._reconcile(order.order_id, exc)
+        except MalformedResponse as exc:
+            if exc.http_status is not None and 200 <= exc.http_status < 300:
+                return self._reconcile(order.order_id, exc)
+            raise
+        except NotFound as exc:
+            if exc.code != 1006:
+                raise
+            # On create, 1006 means the order id is taken (or invalid), not that something is missing.
+            raise ValidationFailed(
+                f"MultiSafepay refused order ID {order.order_id}: it is already used on this site "
+                "or is not valid (error 1006).",
+                code=1006,
+                field="order_id",
+                http_status=exc.http_status,
+            ) from exc
+        try:
+            return self._result(Order, doc.get("data"), doc, received)
+        except MalformedResponse as exc:
+            return self._reconcile(order.order_id, exc)
+
+    def cancel_order(self, order_id: str, *, exclude_order: bool = True) -> ApiResponse[Empty]:
+        """PATCH the order to ``cancelled``; only works while it is still initialized."""
+        received = self._send("PATCH", f"orders/{_segment(order_id)}", body=cancel_payload(exclude_order))
+        doc = self._decode(received, subject=f"order {order_id}")
+        return self._result(Empty, doc.get("data") or {}, doc, received)
+
+    def refund(self, order_id: str, refund: RefundRequest) -> ApiResponse[RefundResult]:
+        """Refund all (``refund.amount`` None) or part of an order. Not retried: it moves money."""
+        received = self._send("POST", f"orders/{_segment(order_id)}/refunds", body=refund.to_payload())
+        doc = self._decode(received, subject=f"order {order_id}")
+        return self._result(RefundResult, doc.get("data"), doc, received)
+
+    def refund_full(
+        self, order_id: str, currency: str, description: str | None = None
+    ) -> ApiResponse[RefundResult]:
+        return self.refund(order_id, RefundRequest(currency=currency, description=description))
+
+    def refund_partial(
+        self, order_id: str, amount: int, currency: str, description: str | None = None
+    ) -> ApiResponse[RefundResult]:
+        return self.refund(order_id, RefundRequest(currency=currency, amount=amount, description=description))
+
+    def get_site(self, site_id: int | str) -> ApiResponse[Site]:
+        doc, received = self._get(f"sites/{_segment(str(site_id))}", subject=f"site {site_id}")
+        return self._result(Site, doc.get("data"), doc, received)
+
+    def update_site(self, site_id: int | str, update: SiteUpdate) -> ApiResponse[Site]:
+        received = self._send("PATCH", f"sites/{_segment(str(site_id))}", body=update.to_payload())
+        doc = self._decode(received, subject=f"site {site_id}")
+        return self._result(Site, doc.get("data"), doc, received)
+
+    def list_transactions(self, filters: TransactionFilters | None = None) -> ApiResponse[TransactionPage]:
+        """One page, newest first; pass ``page.next_cursor`` as ``filters.after`` for the next."""
+        params = (filters or TransactionFilters()).to_params()
+        doc, received = self._get("transactions", params=params, subject="the transaction list")
+        data = doc.get("data")
+        page = {"transactions": data if data is not None else [], "pager": doc.get("pager")}
+        return self._result(TransactionPage, page, doc, received)
+
+    # --- plumbing ---------------------------------------------------------
+
+    def _reconcile(self, order_id: str, cause: MspError) -> ApiResponse[Order]:
+        log.warning("Creating order %s: %s; looking it up before deciding", order_id, cause.message)
+        self._retry.sleep(self._retry.reconcile_delay)
+        try:
+            found = self.get_order(order_id)
+        except NotFound:
+            log.info("Order %s does not exist: it was not created", order_id)
+            raise OrderNotCreated(order_id, cause) from cause
+        except MspError as lookup_error:
+            raise OrderStateUnknown(order_id, cause, lookup_error) from cause
+        log.info("Order %s exists after all; using the looked-up order", order_id)
+        return replace(found, reconciled=True)
+
+    def _get(
+        self, path: str, *, subject: str, params: Sequence[tuple[str, str]] = ()
+    ) -> tuple[dict[str, Any], _Received]:
+        attempts = max(1, self._retry.attempts)
+        for attempt in range(1, attempts + 1):
+            try:
+                received = self._send("GET", path, params=params)
+                return self._decode(received, subject=subject), received
+            except MspError as exc:
+                retryable = isinstance(exc, _TRANSIENT) or exc.code == "truncated"
+                if not retryable or attempt == attempts:
+                    raise
+                wait = self._retry.wait_before_retry(attempt)
+                log.warning(
+                    "GET %s failed (%s); retry %d of %d in %.1f s",
+                    path,
+                    exc.message,
+                    attempt,
+                    attempts - 1,
+                    wait,
+                )
+                self._retry.sleep(wait)
+        raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Sequence[tuple[str, str]] = (),
+        body: dict[str, Any] | None = None,
+    ) -> _Received:
+        headers = {"api_key": self._api_key, "accept": "application/json"}
+        content: bytes | None = None
+        if body is not None:
+            headers["content-type"] = "application/json"
+            content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        url = self._base_url + path
+        started = time.monotonic()
+        got_headers = False
+        status = 0
+        try:
+            with self._http.stream(
+                method, url, params=list(params), headers=headers, content=content
+            ) as response:
+                got_headers = True
+                status = response.status_code
+                raw = response.read()
+                text = raw.decode(response.encoding or "utf-8", errors="replace")
+                content_type = response.headers.get("content-type", "")
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            log.warning("%s %s: cannot connect (%s)", method, path, type(exc).__name__)
+            timed_out = " (connecting timed out)" if isinstance(exc, httpx.ConnectTimeout) else ""
+            raise NetworkUnreachable(
+                f"Cannot reach {self._host}{timed_out}.", code="network_unreachable"
+            ) from None
+        except httpx.TimeoutException as exc:
+            log.warning("%s %s: timed out after %.1f s", method, path, time.monotonic() - started)
+            raise RequestTimeout(
+                f"{self._host} did not answer in time ({type(exc).__name__}).",
+                code="timeout",
+                http_status=status or None,
+            ) from None
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+            log.warning("%s %s: connection lost (%s)", method, path, type(exc).__name__)
+            if got_headers:
+                raise MalformedResponse(
+                    f"The answer from {self._host} was cut short (HTTP {status}).",
+                    code="truncated",
+                    http_status=status,
+                ) from None
+            raise ConnectionDropped(
+                f"{self._host} closed the connection before answering.", code="connection_dropped"
+            ) from None
+        except httpx.TransportError as exc:
+            log.warning("%s %s: transport error (%s)", method, path, type(exc).__name__)
+            raise NetworkUnreachable(
+                f"Cannot reach {self._host} ({type(exc).__name__}).", code="network_unreachable"
+            ) from None
+        log.info("%s %s -> %d in %.0f ms", method, path, status, (time.monotonic() - started) * 1000)
+        return _Received(status=status, text=text, content_type=content_type)
+
+    def _decode(self, received: _Received, *, subject: str, secrets: Sequence[str] = ()) -> dict[str, Any]:
+        return decode(
+            status=received.status,
+            text=received.text,
+            content_type=received.content_type,
+            host=self._host,
+            environment=self.environment,
+            subject=subject,
+            secrets=(self._api_key, *secrets),
+        )
+
+    def _result(self, model: type[M], data: Any, doc: dict[str, Any], received: _Received) -> ApiResponse[M]:
+        try:
+            parsed = model.model_validate(data if data is not None else {})
+        except ValidationError as exc:
+            # Only locations and messages: pydantic's own text would quote the values.
+            problems = exc.errors(include_input=False, include_url=False)
+            first = problems[0]
+            where = ".".join(str(part) for part in first["loc"]) or "data"
+            raise MalformedResponse(
+                f"The answer from {self._host} did not have the expected shape "
+                f"({len(problems)} problem(s), first at {where}: {first['msg']}).",
+                code="unexpected_json",
+                http_status=received.status,
+            ) from None
+        return ApiResponse(data=parsed, raw=doc, text=received.text, status_code=received.status)
+
+
+def _segment(value: str) -> str:
+    # Order ids are chosen by merchants and may contain '/', '?' or spaces.
+    return quote(value, safe="")
