@@ -1,0 +1,282 @@
+"""HTTP routes: MultiSafepay's JSON API under /v1/json, plus the browser pages at the root.
+
+Handlers stay thin: authenticate, hand the raw body to the engine, wrap the
+answer. Every refusal is MultiSafepay's JSON error body; nothing a client
+sends can produce a 500 or a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import parse_qs
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from msp_desk.sandbox import threeds
+from msp_desk.sandbox.engine import Engine, SiteNotFoundError
+from msp_desk.sandbox.errors import ApiError, error_body
+from msp_desk.sandbox.faults import FaultMiddleware, Scope, parse_fault
+from msp_desk.sandbox.store import Site
+from msp_desk.sandbox.validation import parse_json_object
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/v1/json"
+MAX_BODY = 1_000_000
+"""Bigger bodies are refused; nothing MultiSafepay accepts comes close."""
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def api_key_from_scope(scope: Scope) -> str | None:
+    """The key as MultiSafepay accepts it: ``api_key`` header, ``Authorization: Bearer``, or ``?api_key=``."""
+    headers: list[tuple[bytes, bytes]] = scope["headers"]
+    for name, value in headers:
+        if name == b"api_key" or name == b"api-key":
+            return value.decode("latin-1").strip()
+    for name, value in headers:
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            if scheme.lower() == "bearer" and token.strip():
+                return token.strip()
+    query: bytes = scope.get("query_string", b"")
+    if b"api_key=" in query:
+        values = parse_qs(query.decode("latin-1")).get("api_key")
+        if values:
+            return values[0].strip()
+    return None
+
+
+def _json(data: Any, status: int = 200) -> JSONResponse:
+    return JSONResponse(data, status_code=status)
+
+
+def _success(data: Any) -> JSONResponse:
+    return JSONResponse({"success": True, "data": data})
+
+
+def _error(exc: ApiError) -> JSONResponse:
+    body = exc.body()
+    if exc.http_status == 422 and exc.field:
+        # PATCH /sites validation: MultiSafepay's 422 shape, alongside the usual error fields.
+        body["message"] = exc.error_info
+        body["errors"] = [
+            {"attribute": exc.field, "details": exc.error_info, "message": exc.error_info, "uri": ""}
+        ]
+    return JSONResponse(body, status_code=exc.http_status)
+
+
+async def _body(request: Request) -> bytes:
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > MAX_BODY:
+        raise ApiError(1000, f"Invalid request: the body is larger than {MAX_BODY} bytes", 413)
+    body = await request.body()
+    if len(body) > MAX_BODY:
+        raise ApiError(1000, f"Invalid request: the body is larger than {MAX_BODY} bytes", 413)
+    return body
+
+
+def _root(request: Request) -> str:
+    """Scheme and host the client used, so links work through whatever address it reached us on."""
+    return str(request.base_url).rstrip("/")
+
+
+def build_app(engine: Engine) -> FaultMiddleware:
+    def guarded(handler: Handler) -> Handler:
+        async def run(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except ApiError as exc:
+                return _error(exc)
+            except SiteNotFoundError:
+                return JSONResponse(
+                    {**error_body(1004, "Not found"), "message": "Not found"},
+                    status_code=404,
+                )
+            except Exception:
+                # A sandbox bug: log it once, answer like MultiSafepay would, keep serving.
+                log.exception("unexpected error handling %s %s", request.method, request.url.path)
+                return JSONResponse(error_body(9999, "Unknown error"), status_code=500)
+
+        return run
+
+    def site_of(request: Request) -> Site:
+        return engine.authenticate(api_key_from_scope(request.scope))
+
+    async def create_order(request: Request) -> Response:
+        site = site_of(request)
+        return _success(engine.create_order(site, await _body(request), _root(request)))
+
+    async def get_order(request: Request) -> Response:
+        site = site_of(request)
+        text = engine.get_order_json(site, request.path_params["order_id"])
+        # The stored document is already MultiSafepay-shaped JSON: wrap it without re-encoding.
+        return Response(
+            b'{"success":true,"data":' + text.encode("utf-8") + b"}", media_type="application/json"
+        )
+
+    async def patch_order(request: Request) -> Response:
+        site = site_of(request)
+        return _success(engine.update_order(site, request.path_params["order_id"], await _body(request)))
+
+    async def refund(request: Request) -> Response:
+        site = site_of(request)
+        return _success(engine.refund(site, request.path_params["order_id"], await _body(request)))
+
+    async def me(request: Request) -> Response:
+        return _success(engine.me(site_of(request)))
+
+    async def get_site(request: Request) -> Response:
+        return _success(engine.get_site(site_of(request), request.path_params["site_id"]))
+
+    async def patch_site(request: Request) -> Response:
+        site = site_of(request)
+        return _success(engine.update_site(site, request.path_params["site_id"], await _body(request)))
+
+    async def gateways(request: Request) -> Response:
+        site_of(request)
+        return _success(engine.gateways(dict(request.query_params)))
+
+    async def transactions(request: Request) -> Response:
+        site = site_of(request)
+        base = f"{_root(request)}{API_PREFIX}/"
+        return _json(engine.list_transactions(site, dict(request.query_params), base))
+
+    async def hello(request: Request) -> Response:
+        return Response(b'{"success":true,"data":{"hello":"sandbox"}}', media_type="application/json")
+
+    async def notifications(request: Request) -> Response:
+        site = site_of(request)
+        order_id = request.query_params.get("order_id")
+        return _success(engine.store.notification_attempts(site.site_id, order_id))
+
+    async def faults(request: Request) -> Response:
+        site = site_of(request)
+        if request.method == "DELETE":
+            return _success({"cleared": engine.faults.clear(site.site_id)})
+        if request.method == "POST":
+            body = parse_json_object(await _body(request))
+            fault_text = body.get("fault")
+            if not isinstance(fault_text, str):
+                raise ApiError(1000, 'Missing required field fault: e.g. "status=503"')
+            fault = parse_fault(fault_text)
+            count = body.get("count", 1)
+            if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 10_000:
+                raise ApiError(1000, "Invalid count: expected an integer from 1 to 10000")
+            paths = body.get("paths")
+            if paths is not None and (not isinstance(paths, str) or not paths.startswith("/")):
+                raise ApiError(1000, "Invalid paths: expected a path prefix such as /orders")
+            rule = engine.faults.add(site.site_id, fault, count, paths)
+            return _success(rule.public())
+        return _success([rule.public() for rule in engine.faults.list(site.site_id)])
+
+    # browser pages
+
+    def _html_error(exc: ApiError) -> HTMLResponse:
+        return HTMLResponse(threeds.message_page("Payment problem", exc.error_info), status_code=400)
+
+    async def customer_verification(request: Request) -> Response:
+        md = request.query_params.get("md", "")
+        return RedirectResponse(f"{threeds.ACS_PATH}?MD={md}", status_code=303)
+
+    async def acs(request: Request) -> Response:
+        if request.method == "POST":
+            form = await request.form()
+            md = str(form.get("MD") or "")
+            posted_term = str(form.get("TermUrl") or "")
+        else:
+            md = request.query_params.get("MD", "")
+            posted_term = ""
+        found = engine.order_for_token(md)
+        if found is None:
+            return _html_error(ApiError(1000, "Unknown or expired 3D Secure session."))
+        order, site = found
+        term_url = engine.term_url(order, _root(request))
+        if posted_term and posted_term.startswith(("http://", "https://")):
+            term_url = posted_term
+        return HTMLResponse(threeds.acs_page(order.doc, site.name, md, term_url))
+
+    async def term(request: Request) -> Response:
+        form = await request.form()
+        outcome = str(form.get("PaRes") or "")
+        if outcome not in threeds.OUTCOME_VALUES:
+            return _html_error(ApiError(1000, "Missing or unknown 3D Secure result (PaRes)."))
+        try:
+            redirect = engine.complete_3ds(
+                str(form.get("MD") or ""), request.query_params.get("mspid", ""), outcome, _root(request)
+            )
+        except ApiError as exc:
+            return _html_error(exc)
+        return RedirectResponse(redirect.url, status_code=303)
+
+    async def payment_page(request: Request) -> Response:
+        session = request.path_params["session_id"]
+        found = engine.order_for_token(session)
+        if found is None or found[0].private.get("session_id") != session:
+            return _html_error(ApiError(1000, "Unknown or expired payment session."))
+        order, site = found
+        if request.method == "GET":
+            if order.doc["status"] != "initialized":
+                return HTMLResponse(threeds.finished_page(order.doc))
+            return HTMLResponse(threeds.payment_page(order.doc, site.name, request.url.path))
+        form = {k: str(v) for k, v in (await request.form()).items()}
+        try:
+            redirect = engine.pay_on_page(session, form, _root(request))
+        except ApiError as exc:
+            page = threeds.payment_page(order.doc, site.name, request.url.path, error=exc.error_info)
+            return HTMLResponse(page, status_code=400)
+        return RedirectResponse(redirect.url, status_code=303)
+
+    async def finished(request: Request) -> Response:
+        return HTMLResponse(
+            threeds.finished_page(engine.finished_order(request.query_params.get("mspid", "")))
+        )
+
+    async def index(request: Request) -> Response:
+        return HTMLResponse(
+            threeds.message_page("MultiSafepay sandbox", f"The JSON API is at {_root(request)}{API_PREFIX}/")
+        )
+
+    api = API_PREFIX
+    routes = [
+        Route(f"{api}/orders", guarded(create_order), methods=["POST"]),
+        Route(f"{api}/orders/{{order_id:path}}/refunds", guarded(refund), methods=["POST"]),
+        Route(f"{api}/orders/{{order_id:path}}", guarded(get_order), methods=["GET"]),
+        Route(f"{api}/orders/{{order_id:path}}", guarded(patch_order), methods=["PATCH"]),
+        Route(f"{api}/me", guarded(me), methods=["GET"]),
+        Route(f"{api}/sites/{{site_id}}", guarded(get_site), methods=["GET"]),
+        Route(f"{api}/sites/{{site_id}}", guarded(patch_site), methods=["PATCH"]),
+        Route(f"{api}/gateways", guarded(gateways), methods=["GET"]),
+        Route(f"{api}/transactions", guarded(transactions), methods=["GET"]),
+        Route(f"{api}/_sandbox/hello", hello, methods=["GET"]),
+        Route(f"{api}/_sandbox/notifications", guarded(notifications), methods=["GET"]),
+        Route(f"{api}/_sandbox/faults", guarded(faults), methods=["GET", "POST", "DELETE"]),
+        Route("/customer-verification", customer_verification, methods=["GET"]),
+        Route(threeds.ACS_PATH, acs, methods=["GET", "POST"]),
+        Route(threeds.TERM_PATH, term, methods=["POST"]),
+        Route("/connect/{session_id}/", payment_page, methods=["GET", "POST"]),
+        Route("/sandbox/finished", finished, methods=["GET"]),
+        Route("/", index, methods=["GET"]),
+    ]
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        status = exc.status_code if isinstance(exc, HTTPException) else 404
+        info = "Method not allowed" if status == 405 else f"Not found: {request.url.path}"
+        return JSONResponse(error_body(1000 if status == 405 else 1006, info), status_code=status)
+
+    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error})
+
+    def site_for_request(scope: Scope) -> int | None:
+        key = api_key_from_scope(scope)
+        site = engine.store.site_by_key(key) if key else None
+        return site.site_id if site else None
+
+    # Faults sit outside Starlette's own middleware: ``drop`` needs the server's untouched ``send``,
+    # and even a request the app would reject can be made to fail another way.
+    return FaultMiddleware(app, engine.faults, site_for_request, api)

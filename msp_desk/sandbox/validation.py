@@ -1,0 +1,367 @@
+"""Checks on request bodies, answering with MultiSafepay's error codes.
+
+Every message names the offending field, so a support engineer reading the
+error in the app sees what to fix without opening the docs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from msp_desk.sandbox.cards import CARD_GATEWAYS, Brand, brand_of, expected_cvc_lengths, luhn_valid
+from msp_desk.sandbox.errors import ApiError
+
+E_UNKNOWN = 1000
+E_AMOUNT = 1001
+E_CURRENCY = 1002
+E_ORDER_ID = 1006
+E_IP = 1007
+E_DESCRIPTION = 1008
+E_VAR = 1010
+E_COUNTRY = 1018
+E_GATEWAY = 1023
+E_REFUND = 1034
+
+CURRENCIES = frozenset(
+    {"EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "RON", "BGN", "AUD", "CAD", "JPY"}
+)
+MAX_AMOUNT = 10**11
+"""A billion euros in cents: anything above is a unit mistake, and keeps sums far from float trouble."""
+
+
+def parse_json_object(raw: bytes) -> dict[str, Any]:
+    """The request body as a JSON object, or error 1000 saying what is wrong with it."""
+    if not raw.strip():
+        raise ApiError(E_UNKNOWN, "Invalid request: the body is empty, expected a JSON object")
+    try:
+        value = json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        # ValueError covers bad JSON, bad UTF-8 and over-long integers.
+        raise ApiError(E_UNKNOWN, f"Invalid request: the body is not valid JSON ({_short(exc)})") from None
+    if not isinstance(value, dict):
+        raise ApiError(E_UNKNOWN, "Invalid request: the body must be a JSON object")
+    return value
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text[:120]
+
+
+@dataclass(frozen=True)
+class CardInput:
+    """What the sandbox keeps of a card: never the full number or the CVC."""
+
+    brand: Brand
+    last4: str
+    expiry: str
+    holder: str | None
+    number_for_behaviour: str = field(repr=False)
+    flexible_3d: bool = True
+
+
+@dataclass(frozen=True)
+class OrderRequest:
+    order_id: str
+    order_type: str
+    gateway: str | None
+    currency: str
+    amount: int
+    description: str
+    payment_options: dict[str, Any]
+    customer: dict[str, Any]
+    card: CardInput | None
+    var1: str | None
+    var2: str | None
+    var3: str | None
+    items: str | None
+    custom_info: dict[str, Any]
+
+
+def _string(
+    body: dict[str, Any], name: str, code: int, *, required: bool, max_len: int, label: str
+) -> str | None:
+    value = body.get(name)
+    if value is None or value == "":
+        if required:
+            raise ApiError(code, f"Missing required field {label}")
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ApiError(code, f"Invalid {label}: expected a string")
+    text = str(value)
+    if len(text) > max_len:
+        raise ApiError(code, f"Invalid {label}: longer than {max_len} characters")
+    return text
+
+
+def _object(body: dict[str, Any], name: str) -> dict[str, Any]:
+    value = body.get(name)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ApiError(E_UNKNOWN, f"Invalid {name}: expected a JSON object")
+    return value
+
+
+def check_url(value: Any, label: str, max_len: int = 2000) -> str | None:
+    """http(s) URLs only. Unlike production, plain http and localhost are allowed here."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ApiError(E_UNKNOWN, f"Invalid {label}: expected a URL string")
+    if len(value) > max_len:
+        raise ApiError(E_UNKNOWN, f"Invalid {label}: longer than {max_len} characters")
+    try:
+        parts = urlsplit(value)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        raise ApiError(E_UNKNOWN, f"Invalid {label}: not a valid URL") from None
+    if parts.scheme not in {"http", "https"} or not parts.hostname or not port_ok:
+        raise ApiError(E_UNKNOWN, f"Invalid {label}: expected an http:// or https:// URL")
+    if any(ch.isspace() for ch in value):
+        raise ApiError(E_UNKNOWN, f"Invalid {label}: contains whitespace")
+    return value
+
+
+def check_amount(value: Any, label: str = "amount") -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ApiError(E_AMOUNT, f"Invalid {label}: expected an integer number of cents")
+    if value < 1 or value > MAX_AMOUNT:
+        raise ApiError(E_AMOUNT, f"Invalid {label}: must be between 1 and {MAX_AMOUNT} cents")
+    return value
+
+
+def check_currency(value: Any, label: str = "currency") -> str:
+    if value is None or value == "":
+        raise ApiError(E_CURRENCY, f"Missing required field {label}")
+    if not isinstance(value, str) or value.upper() not in CURRENCIES:
+        raise ApiError(E_CURRENCY, f"Invalid {label}: expected an ISO 4217 code such as EUR")
+    return value.upper()
+
+
+def parse_order_request(body: dict[str, Any], today: dt.date) -> OrderRequest:
+    order_type = body.get("type", "redirect")
+    if order_type is None or order_type == "":
+        order_type = "redirect"
+    if order_type not in {"direct", "redirect"}:
+        raise ApiError(E_UNKNOWN, "Invalid type: the sandbox supports 'direct' and 'redirect'")
+
+    order_id = _string(body, "order_id", E_ORDER_ID, required=True, max_len=50, label="order_id")
+    assert order_id is not None
+    if "amount" not in body:
+        raise ApiError(E_AMOUNT, "Missing required field amount")
+    amount = check_amount(body["amount"])
+    currency = check_currency(body.get("currency"))
+    description = _string(body, "description", E_DESCRIPTION, required=True, max_len=200, label="description")
+    assert description is not None
+
+    gateway_value = body.get("gateway")
+    gateway: str | None
+    if gateway_value is None or gateway_value == "":
+        if order_type == "direct":
+            raise ApiError(E_GATEWAY, "Missing required field gateway: direct orders need a card gateway")
+        gateway = None
+    elif not isinstance(gateway_value, str) or gateway_value.upper() not in CARD_GATEWAYS:
+        raise ApiError(
+            E_GATEWAY,
+            "Invalid gateway: the sandbox supports " + ", ".join(sorted(CARD_GATEWAYS)),
+        )
+    else:
+        gateway = gateway_value.upper()
+
+    variables = {
+        name: _string(body, name, E_VAR, required=False, max_len=500, label=name)
+        for name in ("var1", "var2", "var3")
+    }
+    items = _string(body, "items", E_UNKNOWN, required=False, max_len=10000, label="items")
+    custom_info = _object(body, "custom_info")
+    payment_options = parse_payment_options(_object(body, "payment_options"))
+    customer = parse_customer(_object(body, "customer"))
+
+    card = None
+    if order_type == "direct":
+        gateway_info = body.get("gateway_info")
+        if not isinstance(gateway_info, dict):
+            raise ApiError(
+                E_UNKNOWN, "Missing required field gateway_info: direct card orders need the card data"
+            )
+        assert gateway is not None
+        card = parse_card(gateway_info, gateway, today)
+
+    return OrderRequest(
+        order_id=order_id,
+        order_type=order_type,
+        gateway=gateway,
+        currency=currency,
+        amount=amount,
+        description=description,
+        payment_options=payment_options,
+        customer=customer,
+        card=card,
+        var1=variables["var1"],
+        var2=variables["var2"],
+        var3=variables["var3"],
+        items=items,
+        custom_info=custom_info,
+    )
+
+
+def parse_payment_options(options: dict[str, Any]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    result["notification_url"] = check_url(
+        options.get("notification_url"), "payment_options.notification_url", max_len=150
+    )
+    method = options.get("notification_method")
+    if method is None or method == "":
+        result["notification_method"] = None
+    elif isinstance(method, str) and method.upper() in {"POST", "GET"}:
+        result["notification_method"] = method.upper()
+    else:
+        raise ApiError(E_UNKNOWN, "Invalid payment_options.notification_method: expected POST or GET")
+    result["redirect_url"] = check_url(options.get("redirect_url"), "payment_options.redirect_url")
+    result["cancel_url"] = check_url(options.get("cancel_url"), "payment_options.cancel_url")
+    close_window = options.get("close_window", False)
+    if not isinstance(close_window, bool) and close_window is not None:
+        raise ApiError(E_UNKNOWN, "Invalid payment_options.close_window: expected true or false")
+    result["close_window"] = bool(close_window)
+    return result
+
+
+_CUSTOMER_FIELDS = (
+    "locale",
+    "first_name",
+    "last_name",
+    "address1",
+    "address2",
+    "house_number",
+    "zip_code",
+    "city",
+    "state",
+    "company_name",
+    "user_agent",
+    "referrer",
+    "reference",
+    "gender",
+    "birthday",
+    "forwarded_ip",
+)
+
+
+def parse_customer(customer: dict[str, Any]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for name in _CUSTOMER_FIELDS:
+        result[name] = _string(
+            customer, name, E_UNKNOWN, required=False, max_len=500, label=f"customer.{name}"
+        )
+    result["email"] = _string(
+        customer, "email", E_UNKNOWN, required=False, max_len=64, label="customer.email"
+    )
+    result["phone"] = _string(
+        customer, "phone", E_UNKNOWN, required=False, max_len=50, label="customer.phone"
+    )
+    ip = _string(customer, "ip_address", E_IP, required=False, max_len=64, label="customer.ip_address")
+    if ip is not None:
+        try:
+            ipaddress.ip_address(ip)
+        except ValueError:
+            raise ApiError(E_IP, "Invalid customer.ip_address: not an IPv4 or IPv6 address") from None
+    result["ip_address"] = ip
+    country = _string(customer, "country", E_COUNTRY, required=False, max_len=2, label="customer.country")
+    if country is not None and not (len(country) == 2 and country.isalpha() and country.isascii()):
+        raise ApiError(E_COUNTRY, "Invalid customer.country: expected an ISO 3166-1 alpha-2 code such as NL")
+    result["country"] = country.upper() if country else None
+    return result
+
+
+def parse_card(info: dict[str, Any], gateway: str, today: dt.date) -> CardInput:
+    number_value = info.get("card_number")
+    if number_value is None or number_value == "":
+        raise ApiError(E_UNKNOWN, "Missing required field gateway_info.card_number")
+    if isinstance(number_value, bool) or not isinstance(number_value, str | int):
+        raise ApiError(E_UNKNOWN, "Invalid gateway_info.card_number: expected a string of digits")
+    number = str(number_value).replace(" ", "").replace("-", "")
+    if not number.isdigit() or not number.isascii() or not 12 <= len(number) <= 19:
+        raise ApiError(E_UNKNOWN, "Invalid gateway_info.card_number: expected 12 to 19 digits")
+    if not luhn_valid(number):
+        raise ApiError(E_UNKNOWN, "Invalid gateway_info.card_number: the check digit is wrong (Luhn)")
+    brand = brand_of(number)
+    if brand is None:
+        raise ApiError(
+            E_UNKNOWN, "Invalid gateway_info.card_number: not a Visa, Mastercard, Amex or Maestro card"
+        )
+    if gateway != "CREDITCARD" and gateway != brand.value:
+        raise ApiError(
+            E_UNKNOWN,
+            f"Invalid gateway_info.card_number: a {brand.value} card cannot be paid with gateway {gateway}",
+        )
+
+    expiry = parse_expiry(info.get("card_expiry_date"), today)
+
+    # PHP sends card_cvc and cvc, the Python SDK only cvc: take whichever is set.
+    cvc_value = info.get("card_cvc")
+    cvc_label = "gateway_info.card_cvc"
+    if cvc_value is None or cvc_value == "":
+        cvc_value = info.get("cvc")
+        cvc_label = "gateway_info.cvc"
+    if cvc_value is None or cvc_value == "":
+        if brand is not Brand.MAESTRO:
+            raise ApiError(E_UNKNOWN, "Missing required field gateway_info.card_cvc (or cvc)")
+    else:
+        if isinstance(cvc_value, bool) or not isinstance(cvc_value, str | int):
+            raise ApiError(E_UNKNOWN, f"Invalid {cvc_label}: expected digits")
+        cvc = str(cvc_value)
+        if not (cvc.isdigit() and cvc.isascii()) or len(cvc) not in expected_cvc_lengths(brand):
+            lengths = " or ".join(str(n) for n in expected_cvc_lengths(brand))
+            raise ApiError(E_UNKNOWN, f"Invalid {cvc_label}: expected {lengths} digits for {brand.value}")
+
+    holder_value = info.get("card_holder_name")
+    if holder_value is not None and not isinstance(holder_value, str):
+        raise ApiError(E_UNKNOWN, "Invalid gateway_info.card_holder_name: expected a string")
+    if holder_value is not None and len(holder_value) > 150:
+        raise ApiError(E_UNKNOWN, "Invalid gateway_info.card_holder_name: longer than 150 characters")
+
+    flexible = info.get("flexible_3d", True)
+    if flexible is None:
+        flexible = True
+    if not isinstance(flexible, bool):
+        raise ApiError(E_UNKNOWN, "Invalid gateway_info.flexible_3d: expected true or false")
+    check_url(info.get("term_url"), "gateway_info.term_url")
+
+    return CardInput(
+        brand=brand,
+        last4=number[-4:],
+        expiry=expiry,
+        holder=holder_value or None,
+        number_for_behaviour=number,
+        flexible_3d=flexible,
+    )
+
+
+def parse_expiry(value: Any, today: dt.date) -> str:
+    """YYMM as a string or an integer (2512, or 501 for May 2005). Must not be in the past."""
+    label = "gateway_info.card_expiry_date"
+    if value is None or value == "":
+        raise ApiError(E_UNKNOWN, f"Missing required field {label}")
+    if isinstance(value, bool):
+        raise ApiError(E_UNKNOWN, f"Invalid {label}: expected YYMM")
+    if isinstance(value, int):
+        if not 0 <= value <= 9999:
+            raise ApiError(E_UNKNOWN, f"Invalid {label}: expected YYMM")
+        text = f"{value:04d}"
+    elif isinstance(value, str):
+        text = value.strip()
+    else:
+        raise ApiError(E_UNKNOWN, f"Invalid {label}: expected YYMM")
+    if len(text) != 4 or not text.isdigit() or not text.isascii():
+        raise ApiError(E_UNKNOWN, f"Invalid {label}: expected YYMM, e.g. 2512")
+    year, month = 2000 + int(text[:2]), int(text[2:])
+    if not 1 <= month <= 12:
+        raise ApiError(E_UNKNOWN, f"Invalid {label}: month must be 01 to 12")
+    if (year, month) < (today.year, today.month):
+        raise ApiError(E_UNKNOWN, f"Invalid {label}: the card has expired")
+    return text
