@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from msp_desk.api.models import Me, Order, RefundResult, Site, TransactionPage
 from msp_desk.api.request_models import DirectCardOrder, RefundRequest, SiteUpdate, TransactionFilters
-from tests.api.conftest import fixture_json
+from tests.api.fake_msp import fixture_json
 
 CARD = "5747906991001442"
 
