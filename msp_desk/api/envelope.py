@@ -222,27 +222,12 @@ def error_for(
 
 
 def _cut_short(text: str) -> bool:
-    """True when JSON text ends inside a string, object or array, as a truncated body does."""
-    stripped = text.strip()
-    if not stripped.startswith(("{", "[")):
-        return False
-    depth = 0
-    in_string = escaped = False
-    for char in stripped:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "{[":
-            depth += 1
-        elif char in "}]":
-            depth -= 1
-    return in_string or depth > 0
+    """True when the JSON parser ran out of text, as it does on a body that was cut off."""
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        return exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
+    return False
 
 
 def _malformed(
