@@ -1,0 +1,84 @@
+"""Checks for the profile form, so the screen only has to show the results."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from msp_desk.api.environments import Environment
+from msp_desk.api.masking import mask_key
+from msp_desk.credentials.profiles import Profile
+
+KEY_LENGTH = 40
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+__all__ = ["KEY_LENGTH", "FormCheck", "check_api_key", "mask_key", "validate_profile_form"]
+
+
+@dataclass
+class FormCheck:
+    """Per-field problems: ``errors`` block saving, ``warnings`` only inform."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+    warnings: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def check_api_key(api_key: str) -> tuple[str | None, str | None]:
+    """(error, warning) for a key as typed; surrounding whitespace is ignored.
+
+    MultiSafepay keys are 40 characters (sandbox keys are 40 hex digits), but
+    any other non-empty key without whitespace is accepted with a warning, in
+    case the format changes.
+    """
+    key = api_key.strip()
+    if not key:
+        return "Enter the website's API key.", None
+    if any(c.isspace() for c in key):
+        return "An API key contains no spaces or line breaks.", None
+    if len(key) != KEY_LENGTH:
+        return None, f"MultiSafepay API keys are {KEY_LENGTH} characters; this one has {len(key)}."
+    if not key.isalnum():
+        return None, "MultiSafepay API keys are letters and digits only."
+    return None, None
+
+
+def validate_profile_form(
+    *,
+    name: str,
+    api_key: str | None,
+    existing: Iterable[Profile],
+    editing_id: str | None = None,
+    environment: Environment | None = None,
+    notification_url: str | None = None,
+) -> FormCheck:
+    """Check a profile form. ``api_key`` None means "unchanged" when editing."""
+    check = FormCheck()
+    wanted = name.strip()
+    if not wanted:
+        check.errors["name"] = "Give the profile a name."
+    elif any(p.id != editing_id and p.name.casefold() == wanted.casefold() for p in existing):
+        check.errors["name"] = f"There is already a profile named “{wanted}”."
+
+    if api_key is not None or editing_id is None:
+        error, warning = check_api_key(api_key or "")
+        if error:
+            check.errors["api_key"] = error
+        elif warning:
+            check.warnings["api_key"] = warning
+
+    if environment is None:
+        check.errors["environment"] = "Choose Sandbox, Test or Live."
+
+    url = (notification_url or "").strip()
+    if url and not _URL.match(url):
+        check.errors["notification_url"] = "The notification URL must start with http:// or https://."
+    elif len(url) > 150:
+        check.errors["notification_url"] = "MultiSafepay accepts notification URLs of up to 150 characters."
+    elif url.startswith("http://") and environment is not Environment.SANDBOX:
+        check.warnings["notification_url"] = "MultiSafepay only delivers webhooks to https:// URLs."
+    return check
