@@ -93,3 +93,16 @@ def test_storing_in_the_keyring_ends_session_only(memory_keyring: InMemoryKeyrin
     secrets.store("p", KEY)
     assert not secrets.is_session_only("p")
     assert secrets.get("p") == KEY
+
+
+class ChainerBackend:
+    """Shaped like keyring's chainer: it tries each of ``backends`` in turn."""
+
+    def __init__(self, *backends: object) -> None:
+        self.backends = list(backends)
+
+
+def test_plaintext_backend_anywhere_in_a_chain_is_refused(memory_keyring: InMemoryKeyring) -> None:
+    status = SecretStore(ChainerBackend(memory_keyring, PlaintextKeyring())).status()
+    assert status.state is KeyringState.NO_BACKEND
+    assert "keyrings.alt.file.PlaintextKeyring" in status.explanation
