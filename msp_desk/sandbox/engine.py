@@ -364,7 +364,7 @@ class Engine:
     def update_order(self, site: Site, order_id: str, raw: bytes) -> dict[str, Any]:
         body = parse_json_object(raw)
         status = body.get("status")
-        if status not in {"cancelled", "shipped"}:
+        if not isinstance(status, str) or status not in {"cancelled", "shipped"}:
             raise ApiError(E_UNKNOWN, "Invalid status: expected 'cancelled' or 'shipped'", 410)
         shipping: dict[str, Any] = {}
         if status == "shipped":

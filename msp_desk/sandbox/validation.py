@@ -148,7 +148,7 @@ def parse_order_request(body: dict[str, Any], today: dt.date) -> OrderRequest:
     order_type = body.get("type", "redirect")
     if order_type is None or order_type == "":
         order_type = "redirect"
-    if order_type not in {"direct", "redirect"}:
+    if not isinstance(order_type, str) or order_type not in {"direct", "redirect"}:
         raise ApiError(E_UNKNOWN, "Invalid type: the sandbox supports 'direct' and 'redirect'")
 
     order_id = _string(body, "order_id", E_ORDER_ID, required=True, max_len=50, label="order_id")

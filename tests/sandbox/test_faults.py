@@ -1,0 +1,113 @@
+"""Fault injection per request (X-Sandbox-Fault) and per site (/_sandbox/faults)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import time
+
+import httpx
+import pytest
+
+from tests.sandbox.conftest import direct_order
+
+
+def test_status_fault_answers_without_handling(client: httpx.Client, order_id: str) -> None:
+    response = client.post("orders", json=direct_order(order_id), headers={"X-Sandbox-Fault": "status=503"})
+    assert response.status_code == 503
+    body = response.json()
+    assert body["success"] is False
+    assert body["data"] == {}
+    assert isinstance(body["error_code"], int)
+    assert client.get(f"orders/{order_id}").status_code == 404
+
+
+def test_html_fault(client: httpx.Client) -> None:
+    response = client.get("me", headers={"X-Sandbox-Fault": "html"})
+    assert response.status_code == 502
+    assert response.headers["content-type"].startswith("text/html")
+    assert "<h1>502 Bad Gateway</h1>" in response.text
+
+
+def test_malformed_fault(client: httpx.Client) -> None:
+    response = client.get("me", headers={"X-Sandbox-Fault": "malformed"})
+    assert response.status_code == 200
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(response.text)
+
+
+def test_truncated_fault_handles_then_cuts_the_body(client: httpx.Client, order_id: str) -> None:
+    response = client.post("orders", json=direct_order(order_id), headers={"X-Sandbox-Fault": "truncated"})
+    assert response.status_code == 200
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(response.text)
+    assert response.text.startswith('{"success":true')
+    assert client.get(f"orders/{order_id}").status_code == 200
+
+
+def test_drop_fault_closes_without_response(client: httpx.Client) -> None:
+    with pytest.raises(httpx.RemoteProtocolError):
+        client.get("me", headers={"X-Sandbox-Fault": "drop"})
+    assert client.get("me").status_code == 200
+
+
+def test_latency_fault_delays(client: httpx.Client) -> None:
+    started = time.monotonic()
+    response = client.get("me", headers={"X-Sandbox-Fault": "latency=300"})
+    assert time.monotonic() - started >= 0.3
+    assert response.status_code == 200
+
+
+def test_slow_response_creates_the_order_before_the_client_gives_up(
+    client: httpx.Client, order_id: str
+) -> None:
+    with pytest.raises(httpx.ReadTimeout):
+        client.post(
+            "orders",
+            json=direct_order(order_id),
+            headers={"X-Sandbox-Fault": "slow-response=1500"},
+            timeout=0.3,
+        )
+    assert client.get(f"orders/{order_id}").json()["data"]["order_id"] == order_id
+
+
+def test_combined_and_invalid_fault_header(client: httpx.Client) -> None:
+    assert client.get("me", headers={"X-Sandbox-Fault": "latency=10, status=500"}).status_code == 500
+    bad = client.get("me", headers={"X-Sandbox-Fault": "explode"})
+    assert bad.status_code == 400
+    assert "explode" in bad.json()["error_info"]
+
+
+def test_site_faults_hit_the_next_matching_requests_only(
+    client: httpx.Client, client_b: httpx.Client
+) -> None:
+    added = client.post("_sandbox/faults", json={"fault": "status=502", "count": 2, "paths": "/orders"})
+    assert added.status_code == 200
+    assert added.json()["data"]["remaining"] == 2
+    assert client.get("_sandbox/faults").json()["data"][0]["fault"] == "status=502"
+    assert client.get("me").status_code == 200  # path does not match
+    assert client_b.get("orders/x").status_code == 404  # other site unaffected
+    assert client.get("orders/x").status_code == 502
+    assert client.get("orders/x").status_code == 502
+    assert client.get("orders/x").status_code == 404
+    assert client.get("_sandbox/faults").json()["data"] == []
+
+
+def test_site_faults_can_be_cleared_and_are_validated(client: httpx.Client) -> None:
+    client.post("_sandbox/faults", json={"fault": "drop", "count": 100})
+    assert client.delete("_sandbox/faults").json()["data"]["cleared"] == 1
+    assert client.get("me").status_code == 200
+    bad = client.post("_sandbox/faults", json={"fault": "status=200"})
+    assert bad.status_code == 400
+    assert "status" in bad.json()["error_info"]
+    assert client.post("_sandbox/faults", json={"fault": "html", "count": 0}).status_code == 400
+
+
+def test_faults_leave_no_traceback_in_the_log(client: httpx.Client, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    for fault in ("drop", "status=500", "html", "malformed", "truncated", "latency=1", "slow-response=1"):
+        with contextlib.suppress(httpx.HTTPError):
+            client.get("me", headers={"X-Sandbox-Fault": fault})
+    assert client.get("me").status_code == 200
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
