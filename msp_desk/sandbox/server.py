@@ -86,7 +86,9 @@ class SandboxServer:
         try:
             self.sites = engine.ensure_sites(self._api_keys)
             family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-            sock = socket.socket(family, socket.SOCK_STREAM)
+            # proto must be IPPROTO_TCP explicitly: asyncio only sets TCP_NODELAY on such sockets, and
+            # without it every response waits ~40 ms on Nagle plus the client's delayed ACK.
+            sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             sock.bind((self.host, self._requested_port))
         except BaseException:
