@@ -177,7 +177,9 @@ class MspClient:
     # --- plumbing ---------------------------------------------------------
 
     def _reconcile(self, order_id: str, cause: MspError) -> ApiResponse[Order]:
-        log.warning("Creating order %s: %s; looking it up before deciding", order_id, cause.message)
+        log.warning(
+            "Creating order %s failed in transit (%s); looking it up", order_id, cause.message.rstrip(".")
+        )
         self._retry.sleep(self._retry.reconcile_delay)
         try:
             found = self.get_order(order_id)
