@@ -34,7 +34,8 @@ def _core_modules() -> list[str]:
     names = []
     for info in pkgutil.walk_packages(msp_desk.__path__, "msp_desk."):
         top = info.name.split(".")[1]
-        if top in CORE_PACKAGES:
+        # A package's __main__ runs its program when imported; it is not a library module.
+        if top in CORE_PACKAGES and not info.name.endswith(".__main__"):
             names.append(info.name)
     return names
 
@@ -59,4 +60,4 @@ def test_import_linter_contracts_hold() -> None:
     ]
     result = subprocess.run(lint_imports, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Contracts: 2 kept, 0 broken" in result.stdout
+    assert "Contracts: 1 kept, 0 broken" in result.stdout

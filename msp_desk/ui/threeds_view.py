@@ -1,0 +1,216 @@
+"""The embedded browser that runs a 3D Secure challenge.
+
+Importing this module loads QtWebEngine, so the order screen imports it only
+when a response asks for customer verification. The page lives in its own
+off-the-record profile (memory cache, no persistent cookies, no downloads, no
+``file:`` access) that is thrown away with the view. When the flow reaches the
+order's redirect or cancel URL the navigation is stopped: the merchant's page is
+never loaded, and ``finished`` says which of the two it was.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import shiboken6
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtWebEngineCore import (
+    QWebEngineDownloadRequest,
+    QWebEngineLoadingInfo,
+    QWebEngineNavigationRequest,
+    QWebEnginePage,
+    QWebEngineProfile,
+    QWebEngineSettings,
+    QWebEngineUrlRequestInfo,
+    QWebEngineUrlRequestInterceptor,
+)
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import QLabel, QListWidget, QSplitter, QVBoxLayout, QWidget
+
+from msp_desk.core.verification_trace import Hop, same_endpoint
+
+log = logging.getLogger(__name__)
+
+_FRAME_TYPES = {
+    QWebEngineUrlRequestInfo.ResourceType.ResourceTypeMainFrame,
+    QWebEngineUrlRequestInfo.ResourceType.ResourceTypeSubFrame,
+}
+
+
+class _FrameRequestWatch(QWebEngineUrlRequestInterceptor):
+    """Sees every frame request before it leaves the browser (Qt 6 calls it on the UI thread).
+
+    It records each hop. It also blocks the merchant's return pages, as a second
+    line behind the page's navigation hook, which is what reliably stops a
+    server redirect from being followed.
+    """
+
+    def __init__(self, owner: ThreeDSecureView) -> None:
+        super().__init__(owner)
+        self._owner = owner
+
+    def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:
+        if info.resourceType() not in _FRAME_TYPES:
+            return
+        method = bytes(info.requestMethod().data()).decode("ascii", "replace")
+        url = info.requestUrl().toString()
+        if url.startswith("file:") or self._owner.return_outcome(url):
+            info.block(True)
+        self._owner.request_seen.emit(method, url)
+
+
+class ThreeDSecureView(QWidget):
+    """Web view plus the list of hops; ``finished(outcome, url)`` ends the flow."""
+
+    finished = Signal(str, str)
+    hop_added = Signal(object)
+    request_seen = Signal(str, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("threeDSecureView")
+        self.hops: list[Hop] = []
+        self._done = False
+        self._disposed = False
+
+        # A profile without a storage name is off-the-record: nothing reaches the disk.
+        self._profile = QWebEngineProfile()
+        self._profile.setHttpCacheType(QWebEngineProfile.HttpCacheType.MemoryHttpCache)
+        self._profile.setPersistentCookiesPolicy(
+            QWebEngineProfile.PersistentCookiesPolicy.NoPersistentCookies
+        )
+        self._profile.downloadRequested.connect(self._refuse_download)
+        self._watch = _FrameRequestWatch(self)
+        self._profile.setUrlRequestInterceptor(self._watch)
+        self.request_seen.connect(self._on_request)
+        self._returns: dict[str, str] = {}
+
+        self._page = QWebEnginePage(self._profile, self._profile)
+        self._page.navigationRequested.connect(self._on_navigation)
+        settings = self._page.settings()
+        settings.setAttribute(QWebEngineSettings.WebAttribute.JavascriptEnabled, True)
+        settings.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls, False)
+        settings.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls, False)
+        settings.setAttribute(QWebEngineSettings.WebAttribute.PluginsEnabled, False)
+        self._page.loadingChanged.connect(self._on_loading)
+
+        self.view = QWebEngineView(self)
+        self.view.setObjectName("threeDSecurePage")
+        self.view.setAccessibleName("3-D Secure page")
+        self.view.setPage(self._page)
+
+        self.trace = QListWidget(self)
+        self.trace.setObjectName("threeDSecureTrace")
+        self.trace.setAccessibleName("3-D Secure steps")
+        trace_label = QLabel("3-D Secure &steps", self)
+        trace_label.setBuddy(self.trace)
+        side = QWidget(self)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(trace_label)
+        side_layout.addWidget(self.trace)
+
+        splitter = QSplitter(self)
+        splitter.addWidget(self.view)
+        splitter.addWidget(side)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+    @property
+    def page(self) -> QWebEnginePage:
+        return self._page
+
+    def start_form(self, html: str, base_url: str, redirect_url: str, cancel_url: str) -> None:
+        """Render the ``customer_verification.html`` form; it submits itself to the ACS."""
+        self._arm(redirect_url, cancel_url)
+        self._page.setHtml(html, QUrl(base_url))
+
+    def start_url(self, payment_url: str, redirect_url: str, cancel_url: str) -> None:
+        """Open ``payment_url`` instead of the form (MultiSafepay's recommended route)."""
+        self._arm(redirect_url, cancel_url)
+        self._page.load(QUrl(payment_url))
+
+    def dispose(self) -> None:
+        """Pages must go before their profile, or QtWebEngine may crash at exit."""
+        if self._disposed:
+            return
+        self._disposed = True
+        self.view.setPage(None)  # type: ignore[arg-type]
+        self._profile.setUrlRequestInterceptor(None)  # type: ignore[arg-type]
+        shiboken6.delete(self._page)
+        shiboken6.delete(self._profile)
+
+    def return_outcome(self, url: str) -> str | None:
+        """ "redirect" or "cancel" when ``url`` is one of the order's return pages."""
+        for outcome, target in self._returns.items():
+            if target and same_endpoint(url, target):
+                return outcome
+        return None
+
+    # -- internals -------------------------------------------------------------
+
+    def _arm(self, redirect_url: str, cancel_url: str) -> None:
+        self._done = False
+        self.hops.clear()
+        self.trace.clear()
+        self._returns = {"redirect": redirect_url, "cancel": cancel_url}
+
+    def _add_hop(self, hop: Hop) -> None:
+        self.hops.append(hop)
+        self.trace.addItem(str(hop))
+        self.hop_added.emit(hop)
+
+    def _on_navigation(self, request: QWebEngineNavigationRequest) -> None:
+        # Refusing here, before the browser follows a redirect, keeps the
+        # merchant's page from ever being requested.
+        url = request.url().toString()
+        outcome = self.return_outcome(url)
+        if url.startswith("file:") or outcome:
+            request.reject()
+        if outcome:
+            self._on_return(outcome, url)
+
+    def _on_request(self, method: str, url: str) -> None:
+        if url.startswith("data:") or self._done:
+            return
+        outcome = self.return_outcome(url)
+        if outcome:
+            self._on_return(outcome, url)
+            return
+        if self.hops and self.hops[-1].status == "requested":
+            # A new frame request before the last one finished loading: it redirected.
+            self.hops[-1].status = "redirected"
+            self.trace.item(self.trace.count() - 1).setText(str(self.hops[-1]))
+        self._add_hop(Hop.from_url(method, url))
+
+    def _on_loading(self, info: QWebEngineLoadingInfo) -> None:
+        if self._done or not self.hops or info.status() == QWebEngineLoadingInfo.LoadStatus.LoadStartedStatus:
+            return
+        hop = self.hops[-1]
+        if info.status() == QWebEngineLoadingInfo.LoadStatus.LoadSucceededStatus:
+            hop.status = "loaded"
+        elif info.errorDomain() == QWebEngineLoadingInfo.ErrorDomain.HttpStatusCodeDomain:
+            hop.status = f"HTTP {info.errorCode()}"
+        elif info.status() == QWebEngineLoadingInfo.LoadStatus.LoadFailedStatus:
+            hop.status = f"failed: {info.errorString()}"
+        else:
+            return
+        self.trace.item(self.trace.count() - 1).setText(str(hop))
+
+    def _on_return(self, outcome: str, url: str) -> None:
+        if self._done:
+            return
+        self._done = True
+        if self.hops and self.hops[-1].status == "requested":
+            self.hops[-1].status = "redirected"
+            self.trace.item(self.trace.count() - 1).setText(str(self.hops[-1]))
+        label = "back to the shop" if outcome == "redirect" else "cancelled by the shopper"
+        self._add_hop(Hop.from_url("GET", url, f"intercepted, not loaded ({label})"))
+        log.info("3-D Secure flow ended: %s", outcome)
+        self.finished.emit(outcome, url)
+
+    def _refuse_download(self, download: QWebEngineDownloadRequest) -> None:
+        download.cancel()
