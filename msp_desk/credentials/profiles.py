@@ -96,9 +96,13 @@ class ProfileStore:
 
     def __init__(self, secrets: SecretStore | None = None, path: Path | None = None) -> None:
         self.secrets = secrets or SecretStore()
-        self.path = path or paths.config_dir() / PROFILES_FILE
+        self.path = path or self.default_path()
         self._lock = threading.RLock()
         self._data = self._load()
+
+    @staticmethod
+    def default_path() -> Path:
+        return paths.config_dir() / PROFILES_FILE
 
     # --- reading ------------------------------------------------------------
 

@@ -10,33 +10,21 @@ import logging
 import sys
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication
 
 from msp_desk import APP_NAME, ORG_NAME, __version__
-from msp_desk.core.logs import setup_logging
 from msp_desk.ui.context import AppContext
-from msp_desk.ui.main_window import MainWindow
 from msp_desk.ui.resources import icon
 from msp_desk.ui.shell import build_main_window
 
 log = logging.getLogger(__name__)
 
 
-class _FirstPaint(QObject):
-    """Prints a marker and quits after the window's first paint (``--smoke-test``)."""
-
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self._done = False
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and not self._done:
-            self._done = True
-            webengine = any(name.startswith("PySide6.QtWebEngine") for name in sys.modules)
-            print(f"{APP_NAME}: painted (QtWebEngine loaded: {'yes' if webengine else 'no'})", flush=True)
-            QTimer.singleShot(0, QCoreApplication.quit)
-        return False
+def _report_painted_and_quit() -> None:
+    webengine = any(name.startswith("PySide6.QtWebEngine") for name in sys.modules)
+    print(f"{APP_NAME}: painted (QtWebEngine loaded: {'yes' if webengine else 'no'})", flush=True)
+    QCoreApplication.quit()
 
 
 def _log_uncaught(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
@@ -58,17 +46,26 @@ def create_application(argv: list[str]) -> QApplication:
     return app
 
 
-def run(*, debug: bool = False, smoke_test: bool = False) -> int:
+def _start_logging(debug: bool) -> None:
+    # Deferred to the first paint: the redacting file handler is not needed to
+    # draw a window, and until then Python's last-resort handler still prints
+    # warnings to stderr.
+    from msp_desk.core.logs import setup_logging
+
     log_path = setup_logging(logging.DEBUG if debug else logging.INFO, to_stderr=debug)
+    log.info("Started %s %s; log file %s", APP_NAME, __version__, log_path)
+
+
+def run(*, debug: bool = False, smoke_test: bool = False) -> int:
     sys.excepthook = _log_uncaught
     app = create_application(sys.argv[:1])
-    log.info("Starting %s %s; log file %s", APP_NAME, __version__, log_path)
 
     context = AppContext()
     window = build_main_window(context)
+    window.first_painted.connect(lambda: _start_logging(debug))
     window.restore_state()
     if smoke_test:
-        window.installEventFilter(_FirstPaint(window))
+        window.first_painted.connect(lambda: _report_painted_and_quit())
     window.show()
     try:
         return app.exec()

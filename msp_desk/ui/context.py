@@ -1,4 +1,4 @@
-"""The services the screens share: one HTTP client, one task runner."""
+"""The services the screens share: one HTTP client, one task runner, profiles, the sandbox."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
+from msp_desk.ui.profile_service import ProfileService
+from msp_desk.ui.sandbox_service import SandboxService
 from msp_desk.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -17,6 +19,8 @@ class AppContext(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.tasks = TaskRunner(parent=self)
+        self.sandbox = SandboxService(self)
+        self.profiles = ProfileService(self.sandbox, self.tasks, self)
         self._http: httpx.Client | None = None
         self._http_lock = threading.Lock()
 
@@ -30,13 +34,14 @@ class AppContext(QObject):
         """
         with self._http_lock:
             if self._http is None:
-                import httpx
+                from msp_desk.api.http import make_http_client
 
-                self._http = httpx.Client(timeout=httpx.Timeout(30.0, connect=5.0))
+                self._http = make_http_client()
             return self._http
 
     def close(self) -> None:
         self.tasks.shutdown()
+        self.sandbox.stop()
         with self._http_lock:
             if self._http is not None:
                 self._http.close()

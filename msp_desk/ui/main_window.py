@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -12,11 +12,12 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QStackedWidget,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
 from msp_desk import APP_NAME
-from msp_desk.ui.environment_badge import EnvironmentBadge
+from msp_desk.ui.environment_badge import EnvironmentBadge, environment_style
 from msp_desk.ui.resources import icon
 from msp_desk.ui.settings import ui_settings
 
@@ -32,8 +33,23 @@ class Area:
     description: str
 
 
+class _FirstPaint(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self._window.removeEventFilter(self)
+            QTimer.singleShot(0, self._window.first_painted.emit)
+        return False
+
+
 class MainWindow(QMainWindow):
     area_changed = Signal(str)
+    # Work that can wait (loading profiles, starting the sandbox) starts here, so
+    # it never delays the window appearing.
+    first_painted = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -46,7 +62,19 @@ class MainWindow(QMainWindow):
 
         self._stack = QStackedWidget(self)
         self._stack.setObjectName("areaStack")
-        self.setCentralWidget(self._stack)
+        self.live_banner = QLabel("LIVE — orders on this profile move real money", self)
+        self.live_banner.setObjectName("liveBanner")
+        self.live_banner.setAccessibleName("Live environment warning")
+        self.live_banner.setStyleSheet(environment_style("live") + " padding:6px 12px; border-radius:0;")
+        self.live_banner.hide()
+        central = QWidget(self)
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        central_layout.addWidget(self.live_banner)
+        central_layout.addWidget(self._stack, 1)
+        self.setCentralWidget(central)
+        self._live = False
 
         self._nav = QToolBar("Navigation", self)
         self._nav.setObjectName("navigation")
@@ -58,6 +86,7 @@ class MainWindow(QMainWindow):
         self._nav_group.setExclusive(True)
 
         self._build_menus()
+        self.installEventFilter(_FirstPaint(self))
 
         self.badge = EnvironmentBadge(self)
         self.statusBar().addPermanentWidget(self.badge)
@@ -122,8 +151,25 @@ class MainWindow(QMainWindow):
         area = self._areas[key]
         self._stack.setCurrentWidget(area.widget)
         self._actions[key].setChecked(True)
-        self.setWindowTitle(f"{area.title} — {APP_NAME}")
+        self._update_title()
         self.area_changed.emit(key)
+
+    def set_live(self, live: bool) -> None:
+        """Say LIVE in red in the window itself, not only in the status bar."""
+        self._live = live
+        self.live_banner.setVisible(live)
+        self._update_title()
+
+    def show_activity(self, text: str) -> None:
+        self.activity.setText(text)
+
+    def show_sandbox_started(self, base_url: str) -> None:
+        self.activity.setText(f"Local sandbox running at {base_url}")
+
+    def _update_title(self) -> None:
+        key = self.current_area()
+        title = f"{self._areas[key].title} — {APP_NAME}" if key else APP_NAME
+        self.setWindowTitle(f"{title} — LIVE" if self._live else title)
 
     # -- state ---------------------------------------------------------------
 

@@ -1,14 +1,37 @@
-"""Assembles the main window from the areas that exist."""
+"""Assembles the main window from the areas that exist and wires the shared status."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from msp_desk.ui.context import AppContext
 from msp_desk.ui.main_window import MainWindow
 
+if TYPE_CHECKING:
+    from msp_desk.credentials.profiles import Profile
+
 
 def build_main_window(context: AppContext) -> MainWindow:
     window = MainWindow()
-    context.tasks.unhandled.connect(
-        lambda name, error: window.statusBar().showMessage(f"{name} failed: {error}", 10000)
-    )
+    window.badge.show_profile("Loading profiles…", "")
+    status = window.statusBar()
+
+    def show_active(profile: Profile) -> None:
+        window.badge.show_profile(profile.name, profile.environment.value)
+        window.set_live(profile.environment.value == "live")
+        if profile.environment.value == "sandbox" and not context.sandbox.running:
+            window.show_activity("Starting the local sandbox…")
+            context.tasks.submit(lambda ctx: context.sandbox.ensure_running(), name="Start the local sandbox")
+
+    def on_ready() -> None:
+        if context.profiles.load_warning:
+            window.show_error("Profiles file unreadable", context.profiles.load_warning)
+
+    context.profiles.active_changed.connect(show_active)
+    context.profiles.ready.connect(on_ready)
+    context.profiles.load_failed.connect(lambda message: window.show_error("Profiles", message))
+    context.sandbox.started.connect(window.show_sandbox_started)
+    context.sandbox.failed.connect(window.show_activity)
+    context.tasks.unhandled.connect(lambda name, error: status.showMessage(f"{name} failed: {error}", 10000))
+    window.first_painted.connect(context.profiles.load)
     return window

@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, SignalInstance
 
 log = logging.getLogger(__name__)
 
@@ -85,19 +85,26 @@ class TaskHandle(QRunnable):
         try:
             result = self._job(self.context)
         except TaskCancelled:
-            self.signals.cancelled.emit()
+            self._emit(self.signals.cancelled)
         except BaseException as error:  # delivered to the UI thread, never lost
             if self.context.cancelled:
-                self.signals.cancelled.emit()
+                self._emit(self.signals.cancelled)
             else:
-                self.signals.failed.emit(error)
+                self._emit(self.signals.failed, error)
         else:
             if self.context.cancelled:
-                self.signals.cancelled.emit()
+                self._emit(self.signals.cancelled)
             else:
-                self.signals.succeeded.emit(result)
+                self._emit(self.signals.succeeded, result)
         finally:
-            self.signals.finished.emit()
+            self._emit(self.signals.finished)
+
+    def _emit(self, signal: SignalInstance, *args: object) -> None:
+        try:
+            signal.emit(*args)
+        except RuntimeError:
+            # The application is gone (it quit while this job ran): nobody is left to tell.
+            log.debug("Task %r finished after its receivers were deleted", self.name)
 
 
 class TaskRunner(QObject):

@@ -1,0 +1,69 @@
+"""The assembled window: profiles load after the first paint, the sandbox starts for Sandbox."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from msp_desk.ui.context import AppContext
+from msp_desk.ui.shell import build_main_window
+
+
+@pytest.fixture
+def context(qtbot):
+    ctx = AppContext()
+    yield ctx
+    ctx.close()
+
+
+def test_zero_setup_start_uses_the_builtin_sandbox(qtbot, context: AppContext) -> None:
+    window = build_main_window(context)
+    qtbot.addWidget(window)
+    assert window.badge.text() == "Loading profiles…"
+    with qtbot.waitSignal(context.sandbox.started, timeout=20000):
+        window.show()  # first paint → profiles load → built-in Sandbox is active → sandbox starts
+    assert window.badge.text() == "Local sandbox — Sandbox"
+    assert "Local sandbox running at http://127.0.0.1:" in window.activity.text()
+    assert not window.live_banner.isVisible()
+
+    profile = context.profiles.active()
+    client = context.profiles.client_for(context.http, profile)
+    me = client.me().data
+    assert me.site_id == context.sandbox.ensure_running().sites[0].site_id
+
+
+def test_live_profile_turns_the_window_red(qtbot, context: AppContext, memory_keyring) -> None:
+    from msp_desk.api.environments import Environment
+    from msp_desk.credentials.profiles import Profile
+    from msp_desk.ui.profile_service import open_store
+
+    window = build_main_window(context)
+    qtbot.addWidget(window)
+    context.profiles.adopt(*open_store())
+    live = context.profiles.store.add(Profile(name="Shop NL", environment=Environment.LIVE), "a" * 40)
+    context.profiles.set_active(live)
+    window.show()
+    assert window.badge.text() == "Shop NL — LIVE"
+    assert window.live_banner.isVisible()
+    assert window.windowTitle().endswith("LIVE")
+    assert context.profiles.base_url_for(live) == "https://api.multisafepay.com/v1/json/"
+    assert memory_keyring.entries[("msp-desk", live.id)] == "a" * 40
+
+
+def test_unreadable_profiles_file_is_kept_aside(qtbot, context: AppContext, msp_home) -> None:
+    from msp_desk.ui.profile_service import open_store
+
+    broken = msp_home / "config" / "profiles.json"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("{not json")
+    store, warning = open_store()
+    assert store.list() == []
+    assert warning is not None
+    assert "profiles.json.unreadable" in warning
+    assert (msp_home / "config" / "profiles.json.unreadable").read_text() == "{not json"
+
+
+def test_shared_http_client_identifies_msp_desk(context: AppContext) -> None:
+    assert isinstance(context.http, httpx.Client)
+    assert context.http is context.http
+    assert context.http.headers["User-Agent"].startswith("msp-desk/0.1.0")
