@@ -28,6 +28,12 @@ def _gui_parser() -> argparse.ArgumentParser:
         help="open the main window, print 'msp-desk: painted' once it has been drawn, and quit",
     )
     parser.add_argument(
+        "--self-check",
+        action="store_true",
+        help="pay a 3-D Secure test order against the built-in sandbox in the embedded browser, "
+        "print 'ok' or why it failed, and quit",
+    )
+    parser.add_argument(
         "command",
         nargs="?",
         choices=["sandbox"],
@@ -48,6 +54,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run()
     options = _gui_parser().parse_args(args)
+    if options.self_check:
+        from msp_desk.ui.self_check import run_self_check
+
+        return run_self_check()
     from msp_desk.ui.app import run
 
     return run(debug=options.debug, smoke_test=options.smoke_test)
