@@ -27,7 +27,6 @@ if TYPE_CHECKING:
         ValidationFailed,
     )
     from msp_desk.api.http import USER_AGENT, make_http_client
-    from msp_desk.api.masking import mask_key, redact
     from msp_desk.api.models import ApiResponse, Me, Order, RefundResult, Site, Transaction, TransactionPage
     from msp_desk.api.request_models import (
         Browser,
@@ -40,6 +39,7 @@ if TYPE_CHECKING:
         TransactionFilters,
     )
     from msp_desk.api.retry import RetryPolicy
+    from msp_desk.core.redaction import mask_key, redact
 
 _MODULE_OF = {
     "MspClient": "msp_desk.api.client",
@@ -61,8 +61,8 @@ _MODULE_OF = {
     "ValidationFailed": "msp_desk.api.errors",
     "USER_AGENT": "msp_desk.api.http",
     "make_http_client": "msp_desk.api.http",
-    "mask_key": "msp_desk.api.masking",
-    "redact": "msp_desk.api.masking",
+    "mask_key": "msp_desk.core.redaction",
+    "redact": "msp_desk.core.redaction",
     "ApiResponse": "msp_desk.api.models",
     "Me": "msp_desk.api.models",
     "Order": "msp_desk.api.models",

@@ -24,7 +24,7 @@ from msp_desk.api.errors import (
     ServerError,
     ValidationFailed,
 )
-from msp_desk.api.masking import redact
+from msp_desk.core.redaction import redact
 
 MAX_DETAIL = 200
 

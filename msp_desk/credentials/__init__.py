@@ -10,7 +10,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from msp_desk.api.masking import mask_key
+    from msp_desk.core.redaction import mask_key
     from msp_desk.credentials.connection import (
         ConnectionCheck,
         check_connection,
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from msp_desk.credentials.validation import FormCheck, check_api_key, validate_profile_form
 
 _MODULE_OF = {
-    "mask_key": "msp_desk.api.masking",
+    "mask_key": "msp_desk.core.redaction",
     "ConnectionCheck": "msp_desk.credentials.connection",
     "check_connection": "msp_desk.credentials.connection",
     "client_for_profile": "msp_desk.credentials.connection",

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from msp_desk.api.environments import Environment
-from msp_desk.api.masking import mask_key
+from msp_desk.core.redaction import mask_key
 from msp_desk.credentials.profiles import Profile
 
 KEY_LENGTH = 40

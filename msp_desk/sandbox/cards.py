@@ -1,14 +1,30 @@
-"""Card brands, the Luhn check and MultiSafepay's test-card table.
+"""Card brands as the sandbox names them, and how each test card behaves here.
 
-The outcomes follow the test-card table in MultiSafepay's testing docs. Those
-tables describe the hosted payment page; the sandbox applies the same outcome
-to direct API orders, since nothing documents a different behaviour there.
+The test-card table itself lives in :mod:`msp_desk.core.test_cards`, shared
+with the app's scenarios; the Luhn check and prefix rules in
+:mod:`msp_desk.core.cards`.
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+
+from msp_desk.core import cards
+from msp_desk.core.cards import luhn_valid
+from msp_desk.core.test_cards import TEST_CARDS, Behaviour, TestCard
+
+__all__ = [
+    "BRAND_NAMES",
+    "CARD_GATEWAYS",
+    "TEST_CARDS",
+    "Behaviour",
+    "Brand",
+    "TestCard",
+    "behaviour_of",
+    "brand_of",
+    "expected_cvc_lengths",
+    "luhn_valid",
+]
 
 
 class Brand(enum.StrEnum):
@@ -29,79 +45,13 @@ CARD_GATEWAYS: frozenset[str] = frozenset({"CREDITCARD", *(b.value for b in Bran
 """Gateways the sandbox accepts. CREDITCARD takes any supported brand."""
 
 
-class Behaviour(enum.Enum):
-    """What happens to a payment with a given card number."""
-
-    THREEDS_SUCCESS = "3ds-success"
-    THREEDS_FAILED = "3ds-failed"
-    NOT_ENROLLED = "not-enrolled"
-    INSUFFICIENT_FUNDS = "insufficient-funds"
-    UNCLEARED_THEN_VOID = "uncleared-then-void"
-    UNCLEARED_THEN_COMPLETED = "uncleared-then-completed"
-
-    @property
-    def needs_3ds(self) -> bool:
-        return self is not Behaviour.NOT_ENROLLED
-
-
-@dataclass(frozen=True)
-class TestCard:
-    number: str
-    brand: Brand
-    behaviour: Behaviour
-    label: str
-
-
-TEST_CARDS: tuple[TestCard, ...] = (
-    TestCard("4111111111111111", Brand.VISA, Behaviour.THREEDS_SUCCESS, "Visa: completed (3D Secure)"),
-    TestCard("4761340000000019", Brand.VISA, Behaviour.THREEDS_SUCCESS, "Visa: completed (3D Secure)"),
-    TestCard("5500000000000004", Brand.MASTERCARD, Behaviour.THREEDS_SUCCESS, "Mastercard: completed (3DS)"),
-    TestCard("374500000000015", Brand.AMEX, Behaviour.THREEDS_SUCCESS, "Amex: completed (3D Secure)"),
-    TestCard("6799990000000000011", Brand.MAESTRO, Behaviour.THREEDS_SUCCESS, "Maestro: completed (3DS)"),
-    TestCard("4012001038443335", Brand.VISA, Behaviour.NOT_ENROLLED, "Visa: completed, not 3DS-enrolled"),
-    TestCard("4917300000000008", Brand.VISA, Behaviour.UNCLEARED_THEN_VOID, "Visa: uncleared, then void"),
-    TestCard("378734493671000", Brand.AMEX, Behaviour.UNCLEARED_THEN_VOID, "Amex: uncleared, then void"),
-    TestCard(
-        "4462000000000003", Brand.VISA, Behaviour.UNCLEARED_THEN_COMPLETED, "Visa: uncleared, then completed"
-    ),
-    TestCard("4012001037461114", Brand.VISA, Behaviour.THREEDS_FAILED, "Visa: declined, 3DS failed"),
-    TestCard("374200000000004", Brand.AMEX, Behaviour.THREEDS_FAILED, "Amex: declined, 3DS failed"),
-    TestCard(
-        "4012001038488884", Brand.VISA, Behaviour.INSUFFICIENT_FUNDS, "Visa: declined, insufficient funds"
-    ),
-)
-
 _BY_NUMBER = {card.number: card for card in TEST_CARDS}
-
-
-def luhn_valid(number: str) -> bool:
-    """The mod-10 check digit every real card number carries."""
-    if not number.isdigit():
-        return False
-    total = 0
-    for index, char in enumerate(reversed(number)):
-        digit = int(char)
-        if index % 2:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return total % 10 == 0
 
 
 def brand_of(number: str) -> Brand | None:
     """The card scheme from the number's prefix (IIN ranges), or None if unsupported."""
-    if number.startswith("4"):
-        return Brand.VISA
-    if number[:2] in {"34", "37"}:
-        return Brand.AMEX
-    prefix2 = int(number[:2]) if number[:2].isdigit() else -1
-    prefix4 = int(number[:4]) if number[:4].isdigit() else -1
-    if 51 <= prefix2 <= 55 or 2221 <= prefix4 <= 2720:
-        return Brand.MASTERCARD
-    if prefix2 == 50 or 56 <= prefix2 <= 69:
-        return Brand.MAESTRO
-    return None
+    brand = cards.brand_of(number)
+    return Brand(brand.gateway) if brand else None
 
 
 def behaviour_of(number: str) -> Behaviour:

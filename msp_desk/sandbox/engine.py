@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from msp_desk.core.redaction import mask_key
 from msp_desk.sandbox import orders
 from msp_desk.sandbox.cards import BRAND_NAMES, TEST_CARDS, Behaviour, Brand, behaviour_of
 from msp_desk.sandbox.errors import ApiError, invalid_api_key, order_not_found
@@ -57,10 +58,6 @@ class Redirect:
     """Where the browser goes next."""
 
     url: str
-
-
-def mask_key(api_key: str) -> str:
-    return "…" + api_key[-4:] if len(api_key) > 4 else "…"
 
 
 def utcnow() -> dt.datetime:
@@ -651,7 +648,7 @@ class Engine:
             info = {
                 "card_number": card.number,
                 "card_expiry_date": f"{(today.year + 2) % 100:02d}12",
-                "card_cvc": "1234" if card.brand is Brand.AMEX else "123",
+                "card_cvc": "1234" if card.gateway == Brand.AMEX else "123",
                 "card_holder_name": form.get("card_holder_name") or "Sandbox Tester",
             }
         return parse_card(info, gateway, today)

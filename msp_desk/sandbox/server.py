@@ -20,8 +20,9 @@ from types import TracebackType
 
 import uvicorn
 
+from msp_desk.core.redaction import mask_key
 from msp_desk.sandbox.app import API_PREFIX, build_app
-from msp_desk.sandbox.engine import Engine, mask_key
+from msp_desk.sandbox.engine import Engine
 from msp_desk.sandbox.store import Site, Store
 
 log = logging.getLogger(__name__)

@@ -65,6 +65,7 @@ def test_digit_runs_that_fail_luhn_are_left_alone() -> None:
 def test_cvc_fields_are_masked(field: str) -> None:
     out = redact(f"body {field} end")
     assert not any(digits in out for digits in ("123", "1234", "999"))
+    assert "••••" in out
 
 
 @given(st.text(alphabet="0123456789", min_size=13, max_size=19))
