@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
@@ -14,15 +15,21 @@ from msp_desk.ui.tasks import TaskRunner
 if TYPE_CHECKING:
     import httpx
 
+    from msp_desk.history.store import HistoryStore
+
 
 class AppContext(QObject):
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(
+        self, parent: QObject | None = None, *, http_factory: Callable[[], httpx.Client] | None = None
+    ) -> None:
         super().__init__(parent)
         self.tasks = TaskRunner(parent=self)
         self.sandbox = SandboxService(self)
         self.profiles = ProfileService(self.sandbox, self.tasks, self)
+        self._http_factory = http_factory
         self._http: httpx.Client | None = None
         self._http_lock = threading.Lock()
+        self._history: HistoryStore | None = None
 
     @property
     def http(self) -> httpx.Client:
@@ -36,8 +43,16 @@ class AppContext(QObject):
             if self._http is None:
                 from msp_desk.api.http import make_http_client
 
-                self._http = make_http_client()
+                self._http = (self._http_factory or make_http_client)()
             return self._http
+
+    @property
+    def history(self) -> HistoryStore:
+        if self._history is None:
+            from msp_desk.history.store import HistoryStore
+
+            self._history = HistoryStore()
+        return self._history
 
     def close(self) -> None:
         self.tasks.shutdown()
@@ -45,3 +60,5 @@ class AppContext(QObject):
         with self._http_lock:
             if self._http is not None:
                 self._http.close()
+        if self._history is not None:
+            self._history.close()

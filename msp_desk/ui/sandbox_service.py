@@ -37,6 +37,11 @@ class SandboxService(QObject):
     def running(self) -> bool:
         return self._server is not None
 
+    @property
+    def base_url(self) -> str | None:
+        server = self._server
+        return server.base_url if server is not None else None
+
     def ensure_running(self) -> SandboxServer:
         with self._lock:
             if self._server is None:

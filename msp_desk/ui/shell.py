@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from msp_desk.ui.context import AppContext
-from msp_desk.ui.main_window import MainWindow
+from msp_desk.ui.main_window import Area, MainWindow
+from msp_desk.ui.orders_page import OrdersPage
 
 if TYPE_CHECKING:
     from msp_desk.credentials.profiles import Profile
@@ -13,6 +14,15 @@ if TYPE_CHECKING:
 
 def build_main_window(context: AppContext) -> MainWindow:
     window = MainWindow()
+    window.add_area(
+        Area(
+            "orders",
+            "New order",
+            "orders",
+            OrdersPage(context),
+            "Send a direct card order and follow 3-D Secure",
+        )
+    )
     window.badge.show_profile("Loading profiles…", "")
     status = window.statusBar()
 

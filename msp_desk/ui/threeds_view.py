@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 
 import shiboken6
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QTimer, QUrl, Signal
 from PySide6.QtWebEngineCore import (
     QWebEngineDownloadRequest,
     QWebEngineLoadingInfo,
@@ -100,6 +100,7 @@ class ThreeDSecureView(QWidget):
         self.view.setPage(self._page)
 
         self.trace = QListWidget(self)
+        self.trace.setWordWrap(True)
         self.trace.setObjectName("threeDSecureTrace")
         self.trace.setAccessibleName("3-D Secure steps")
         trace_label = QLabel("3-D Secure &steps", self)
@@ -115,6 +116,7 @@ class ThreeDSecureView(QWidget):
         splitter.addWidget(side)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([600, 240])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -210,7 +212,9 @@ class ThreeDSecureView(QWidget):
         label = "back to the shop" if outcome == "redirect" else "cancelled by the shopper"
         self._add_hop(Hop.from_url("GET", url, f"intercepted, not loaded ({label})"))
         log.info("3-D Secure flow ended: %s", outcome)
-        self.finished.emit(outcome, url)
+        # Receivers usually throw this view away; doing that inside the browser's own
+        # navigation callback crashes Chromium, so they hear of it once the callback is done.
+        QTimer.singleShot(0, lambda: self.finished.emit(outcome, url))
 
     def _refuse_download(self, download: QWebEngineDownloadRequest) -> None:
         download.cancel()
