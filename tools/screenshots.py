@@ -22,12 +22,12 @@ if hasattr(os, "geteuid") and os.geteuid() == 0:
 os.environ["MSP_DESK_HOME"] = tempfile.mkdtemp(prefix="msp-desk-shots-")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
-from msp_desk.ui.app import create_application  # noqa: E402
-from msp_desk.ui.context import AppContext  # noqa: E402
-from msp_desk.ui.shell import build_main_window  # noqa: E402
+from msp_desk.ui.app import create_application
+from msp_desk.ui.context import AppContext
+from msp_desk.ui.shell import build_main_window
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 30.0) -> None:

@@ -79,7 +79,7 @@ def test_each_bad_field_gets_its_own_message(change: dict[str, str], field: str,
     problems = _draft(**change).problems()
     assert list(problems) == [field]
     assert message in problems[field]
-    with pytest.raises(ValueError, match="."):
+    with pytest.raises(ValueError, match=r"\w"):
         _draft(**change).payload()
 
 
