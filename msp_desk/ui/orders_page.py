@@ -228,8 +228,9 @@ class OrdersPage(QWidget):
             self.message.setText("Not sent.")
             return
         if not draft.browser_user_agent.strip():
-            browser = self._prepare_browser()
-            self.form.fields["browser_user_agent"].setText(browser.page.profile().httpUserAgent())
+            from msp_desk.ui.browser_identity import user_agent
+
+            self.form.fields["browser_user_agent"].setText(user_agent())
             draft = self.form.draft()
         payload = draft.payload()
         if not self.flow.submit(profile, payload):
@@ -304,11 +305,14 @@ class OrdersPage(QWidget):
         browser.view.setFocus()
 
     def _prepare_browser(self) -> ThreeDSecureView:
-        """The embedded browser, loaded the first time an order needs it."""
+        """The embedded browser, loaded when an order asks for a challenge and not before."""
         if self.browser is None:
             from msp_desk.ui.threeds_view import ThreeDSecureView
 
-            self.browser = ThreeDSecureView(self)
+            draft = self.form.draft()
+            self.browser = ThreeDSecureView(
+                self, user_agent=draft.browser_user_agent.strip(), language=draft.browser_language.strip()
+            )
             self.browser.finished.connect(self._on_verified)
             self._verification_layout.addWidget(self.browser, 1)
         return self.browser

@@ -66,7 +66,9 @@ class ThreeDSecureView(QWidget):
     hop_added = Signal(object)
     request_seen = Signal(str, str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, user_agent: str | None = None, language: str | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("threeDSecureView")
         self.hops: list[Hop] = []
@@ -80,6 +82,11 @@ class ThreeDSecureView(QWidget):
             QWebEngineProfile.PersistentCookiesPolicy.NoPersistentCookies
         )
         self._profile.downloadRequested.connect(self._refuse_download)
+        # The order told 3-D Secure which browser would show the challenge: be that browser.
+        if user_agent:
+            self._profile.setHttpUserAgent(user_agent)
+        if language:
+            self._profile.setHttpAcceptLanguage(language)
         self._watch = _FrameRequestWatch(self)
         self._profile.setUrlRequestInterceptor(self._watch)
         self.request_seen.connect(self._on_request)

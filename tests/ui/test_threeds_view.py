@@ -99,3 +99,16 @@ def test_profile_is_off_the_record_and_keeps_nothing(view) -> None:
     settings = view.page.settings()
     assert settings.testAttribute(QWebEngineSettings.WebAttribute.JavascriptEnabled)
     assert not settings.testAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls)
+
+
+def test_announced_user_agent_is_the_engine_s_own(view) -> None:
+    from PySide6.QtWebEngineCore import QWebEngineProfile
+
+    from msp_desk.ui.browser_identity import user_agent
+
+    # Built without starting Chromium, yet the same string Chromium itself would send.
+    fresh = QWebEngineProfile()
+    try:
+        assert user_agent() == fresh.httpUserAgent()
+    finally:
+        del fresh

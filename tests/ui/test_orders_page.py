@@ -1,0 +1,244 @@
+"""The order screen end to end: the real sandbox over loopback HTTP and a real QtWebEngine page."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from msp_desk.core.test_cards import TEST_CARDS
+from msp_desk.ui.context import AppContext
+from msp_desk.ui.orders_page import OrdersPage
+from msp_desk.ui.profile_service import open_store
+
+pytestmark = pytest.mark.webengine
+
+
+@pytest.fixture
+def context(qtbot) -> Iterator[AppContext]:
+    from msp_desk.api.http import make_http_client
+
+    # A short read timeout lets the lost-answer test run in seconds.
+    ctx = AppContext(http_factory=lambda: make_http_client(read_timeout=3.0))
+    ctx.profiles.adopt(*open_store())
+    ctx.sandbox.ensure_running()
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(qtbot, context: AppContext) -> OrdersPage:
+    widget = OrdersPage(context)
+    qtbot.addWidget(widget)
+    widget.resize(1300, 850)
+    widget.show()
+    widget.flow.poll_first_delay = 0.1
+    return widget
+
+
+def _pick(page: OrdersPage, number: str) -> None:
+    index = next(i for i, card in enumerate(TEST_CARDS, start=1) if card.number == number)
+    page.form.scenario.setCurrentIndex(index)
+    page.form.scenario.activated.emit(index)
+
+
+def _sandbox_key(context: AppContext) -> str:
+    return context.sandbox.ensure_running().sites[0].api_key
+
+
+def _orders_with_id(context: AppContext, order_id: str) -> int:
+    with httpx.Client() as http:
+        answer = http.get(
+            context.sandbox.base_url + "transactions",
+            headers={"api_key": _sandbox_key(context)},
+            params={"limit": 100},
+        )
+    return sum(1 for item in answer.json()["data"] if item["order_id"] == order_id)
+
+
+def _challenge_user_agent(qtbot, page: OrdersPage) -> str:
+    assert page.browser is not None
+    seen: list[str] = []
+    page.browser.page.runJavaScript("navigator.userAgent", 0, lambda ua: seen.append(str(ua)) or None)
+    qtbot.waitUntil(lambda: bool(seen), timeout=10000)
+    return seen[0]
+
+
+def _answer_challenge(qtbot, page: OrdersPage, button_id: str, check=None) -> None:
+    qtbot.waitUntil(lambda: page.browser is not None and page.tabs.currentIndex() == 1, timeout=20000)
+    browser = page.browser
+    assert browser is not None
+    found: list[bool] = []
+
+    def probe() -> bool:
+        browser.page.runJavaScript(
+            f"!!document.getElementById('{button_id}')", 0, lambda ok: found.append(bool(ok)) or None
+        )
+        return any(found)
+
+    qtbot.waitUntil(probe, timeout=20000)
+    if check is not None:
+        check()
+    browser.page.runJavaScript(f"document.getElementById('{button_id}').click()", 0)
+
+
+def test_3ds_success_ends_completed_and_forgets_the_card(
+    qtbot, page: OrdersPage, context: AppContext
+) -> None:
+    _pick(page, "4111111111111111")
+    assert page.form.expected.text() == "Expected: Completed after 3-D Secure"
+    order_id = page.form.fields["order_id"].text()
+    qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
+
+    sent_agent = page.form.fields["browser_user_agent"].text()
+    agents: list[str] = []
+    _answer_challenge(qtbot, page, "auth-Y", check=lambda: agents.append(_challenge_user_agent(qtbot, page)))
+    qtbot.waitUntil(lambda: page.result.status.text() == "Completed", timeout=30000)
+
+    assert agents == [sent_agent], "3-D Secure was told about the browser that ran the challenge"
+    assert page.result.values["threeds"].text().startswith("authenticated (Y)")
+    assert page.result.values["card"].text() == "VISA ••••1111"
+    assert page.form.fields["card_number"].text() == ""
+    assert page.form.fields["card_cvc"].text() == ""
+    assert page.browser is None, "the challenge browser is thrown away after use"
+    hops = [page.result.trace.item(i).text() for i in range(page.result.trace.count())]
+    assert any("/3ds2/sim/acs" in hop for hop in hops)
+    assert "intercepted, not loaded" in hops[-1]
+
+    entry = context.history.get(context.profiles.active().id, order_id)
+    assert entry is not None
+    assert entry.status == "completed"
+    assert entry.card_last4 == "1111"
+    assert any(hop["path"] == "/3ds2/sim/acs" for hop in entry.trace)
+    raw = sqlite3.connect(context.history.path).execute("SELECT * FROM orders").fetchall()
+    assert "4111111111111111" not in repr(raw)
+
+
+def test_3ds_failure_card_is_declined(qtbot, page: OrdersPage) -> None:
+    _pick(page, "4012001037461114")
+    qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
+    _answer_challenge(qtbot, page, "auth-Y")
+    qtbot.waitUntil(lambda: page.result.status.text() == "Declined", timeout=30000)
+    assert "3D" in page.result.values["reason"].text() or "3DS" in page.result.values["reason"].text()
+
+
+def test_not_enrolled_card_completes_without_a_web_view(qtbot, page: OrdersPage) -> None:
+    _pick(page, "4012001038443335")
+    qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.result.status.text() == "Completed", timeout=20000)
+    assert page.browser is None
+    assert page.tabs.currentIndex() == 2
+    assert page.result.values["threeds"].text() == "not performed"
+    # The browser details were still sent, from the browser that would have run a challenge.
+    assert "QtWebEngine/" in page.form.fields["browser_user_agent"].text()
+
+
+def test_cancel_in_the_challenge_shows_the_order_cancelled(qtbot, page: OrdersPage) -> None:
+    _pick(page, "4111111111111111")
+    qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
+    _answer_challenge(qtbot, page, "auth-cancel")
+    qtbot.waitUntil(
+        lambda: page.result.status.text() in {"Cancelled (void)", "Void", "Cancelled"}, timeout=30000
+    )
+    hops = [page.result.trace.item(i).text() for i in range(page.result.trace.count())]
+    assert "cancelled by the shopper" in hops[-1]
+
+
+def test_lost_answer_on_submit_leaves_exactly_one_order(qtbot, page: OrdersPage, context: AppContext) -> None:
+    key = _sandbox_key(context)
+    with httpx.Client() as http:
+        armed = http.post(
+            context.sandbox.base_url + "_sandbox/faults",
+            headers={"api_key": key},
+            json={"fault": "slow-response=5000", "count": 1, "paths": "/orders"},
+        )
+    assert armed.status_code < 300, armed.text
+    _pick(page, "4012001038443335")
+    order_id = page.form.fields["order_id"].text()
+    qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)  # an impatient second click
+    assert page.flow.submit(context.profiles.active(), {"order_id": "x"}) is False
+
+    qtbot.waitUntil(lambda: page.result.status.text() == "Completed", timeout=30000)
+    assert "looked up and exists once" in page.result.note.text()
+    assert _orders_with_id(context, order_id) == 1
+    assert not page.send_button.isVisible()
+
+
+def test_rejected_order_keeps_the_form_for_fixing(qtbot, page: OrdersPage, context: AppContext) -> None:
+    _pick(page, "4012001038443335")
+    qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.result.status.text() == "Completed", timeout=20000)
+    used_id = page.result.values["order_id"].text()
+
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    _pick(page, "4012001038443335")
+    page.form.fields["order_id"].setText(used_id)  # the same id again: MultiSafepay refuses it
+    page.form.fields["order_id"].textEdited.emit(used_id)
+    qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.message.text().startswith("⚠"), timeout=20000)
+    assert "already used" in page.message.text()
+    assert page.form.fields["card_number"].text() == "4012 0010 3844 3335", "nothing typed is lost"
+    assert page.send_button.isVisible()
+    assert page.send_button.isEnabled()
+
+
+def test_bad_input_is_named_and_send_stays_disabled(qtbot, page: OrdersPage) -> None:
+    qtbot.keyClicks(page.form.fields["card_number"], "4111111111111112")
+    assert page.form.fields["card_number"].text() == "4111 1111 1111 1112"
+    assert page.form.brand.text() == "Visa · check digit wrong"
+    qtbot.keyClicks(page.form.fields["card_expiry"], "13/30")
+    page.form.fields["amount"].clear()
+    qtbot.keyClicks(page.form.fields["amount"], "10.001")
+    assert not page.send_button.isEnabled()
+    assert "Luhn" in page.form.errors["card_number"].text()
+    assert page.form.errors["card_expiry"].text() == "⚠ The expiry month must be 01 to 12."
+    assert page.form.errors["amount"].text() == "⚠ EUR has 2 decimals at most."
+    assert "Still to fix" in page.preview.toPlainText()
+
+
+def test_preview_and_curl_hide_the_card(qtbot, page: OrdersPage) -> None:
+    _pick(page, "4111111111111111")
+    text = page.preview.toPlainText()
+    assert '"card_number": "••••1111"' in text
+    assert "card_cvc" not in text
+    assert '"amount": 1000' in text
+    qtbot.mouseClick(page.copy_curl, Qt.MouseButton.LeftButton)
+    command = QApplication.clipboard().text()
+    assert command.startswith("curl -X POST " + page._context.sandbox.base_url + "orders")
+    assert "$MSP_API_KEY" in command
+    assert "4111111111111111" not in command
+    assert _sandbox_key(page._context) not in command
+
+
+def test_live_profile_asks_before_charging(qtbot, page: OrdersPage, context: AppContext) -> None:
+    from msp_desk.api.environments import Environment
+    from msp_desk.credentials.profiles import Profile
+
+    live = context.profiles.store.add(
+        Profile(name="Shop NL", environment=Environment.LIVE, site_id=12345), "k" * 40
+    )
+    context.profiles.set_active(live)
+    assert not page.form.scenario.isVisible(), "test cards are not offered on Live"
+    qtbot.keyClicks(page.form.fields["card_number"], "4111111111111111")
+    qtbot.keyClicks(page.form.fields["card_holder"], "A Shopper")
+    qtbot.keyClicks(page.form.fields["card_expiry"], "12/30")
+    qtbot.keyClicks(page.form.fields["card_cvc"], "123")
+    seen: list[str] = []
+
+    def decline() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        seen.append(box.text())
+        box.reject()
+
+    QTimer.singleShot(200, decline)
+    qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
+    assert seen == ["Charge 10.00 EUR on site 12345 (Shop NL) in the LIVE environment?"]
+    assert page.message.text() == "Not sent."
+    assert not page.flow.busy
+    assert page.form.fields["card_number"].text() == "4111 1111 1111 1111"
