@@ -24,8 +24,13 @@ def user_agent() -> str:
     from PySide6.QtWebEngineCore import qWebEngineChromiumVersion, qWebEngineVersion
 
     # Chromium reports only its major version ("reduced user agent").
-    major = qWebEngineChromiumVersion().split(".")[0]
+    major = _text(qWebEngineChromiumVersion()).split(".")[0]
     return (
         f"Mozilla/5.0 ({_platform()}) AppleWebKit/537.36 (KHTML, like Gecko) "
-        f"QtWebEngine/{qWebEngineVersion()} Chrome/{major}.0.0.0 Safari/537.36"
+        f"QtWebEngine/{_text(qWebEngineVersion())} Chrome/{major}.0.0.0 Safari/537.36"
     )
+
+
+def _text(value: object) -> str:
+    # The stubs say bytes (a C string); PySide6 hands over str.
+    return bytes(value).decode() if isinstance(value, bytes | bytearray | memoryview) else str(value)
