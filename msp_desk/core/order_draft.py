@@ -185,7 +185,7 @@ class OrderDraft:
 
 def preview(payload: dict[str, Any]) -> dict[str, Any]:
     """The body as it may be shown or copied: card number masked, CVC gone."""
-    shown = json.loads(json.dumps(payload))
+    shown: dict[str, Any] = json.loads(json.dumps(payload))
     info = shown.get("gateway_info", {})
     if "card_number" in info:
         info["card_number"] = mask(str(info["card_number"]))
