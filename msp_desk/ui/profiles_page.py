@@ -17,7 +17,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, Signal
-from PySide6.QtGui import QHideEvent, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QHideEvent, QKeySequence, QPalette, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -89,6 +89,7 @@ class ProfilesPage(QWidget):
         self._saved: Profile | None = None  # the stored profile behind the form; None while adding
         self._learned: ConnectionCheck | None = None  # GET /me answer for the key and environment on screen
         self._key_missing = False
+        self._mask_pending = False  # the shown profile's key is read once the page is visible
         self._masks: dict[str, str] = {}  # profile id → "••••1234"; never the key itself
         self._generation = 0  # bumped whenever the form shows another profile
         self._check: FormCheck | None = None
@@ -214,6 +215,8 @@ class ProfilesPage(QWidget):
         self.form.edited.connect(self._revalidate)
         self.form.identity_stale.connect(self._forget_identity)
         self.form.test_button.clicked.connect(self.test_connection)
+        for edit in (self.form.name_edit, self.form.key_edit, self.form.url_edit):
+            edit.returnPressed.connect(self.save)
         self.new_button.clicked.connect(self.start_new)
         self.delete_button.clicked.connect(self.delete_selected)
         self.use_button.clicked.connect(self.use_selected)
@@ -278,7 +281,17 @@ class ProfilesPage(QWidget):
         active = self._profiles.active()
         self._show_profile(active)
         self._refresh_list()
-        self._check_keyring()
+        if self.isVisible():
+            self._check_keyring()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # The keyring is first touched when someone looks at this screen, not at start-up,
+        # so an unlock prompt never appears before anyone asked for a key.
+        if self._built and self._keyring is None:
+            self._check_keyring()
+        if self._saved is not None and self._mask_pending:
+            self._read_mask(self._saved)
 
     # -- the list --------------------------------------------------------------
 
@@ -342,6 +355,7 @@ class ProfilesPage(QWidget):
         from msp_desk.credentials.profiles import KeyStorage
 
         self._generation += 1
+        self._mask_pending = False
         self._saved = profile
         self._learned = None
         self._key_missing = False
@@ -396,7 +410,8 @@ class ProfilesPage(QWidget):
                 notification_method=profile.notification_method,
                 editable=True,
             )
-            if profile.id not in self._masks:
+            self._mask_pending = profile.id not in self._masks
+            if self._mask_pending and self.isVisible():
                 self._read_mask(profile)
         self._apply_session_choice()
         self._revalidate()
@@ -406,6 +421,7 @@ class ProfilesPage(QWidget):
         return f"Unchanged ({mask})" if mask else "Unchanged (reading the keyring…)"
 
     def _read_mask(self, profile: Profile) -> None:
+        self._mask_pending = False
         store = self._profiles.store
         generation = self._generation
 
@@ -665,29 +681,36 @@ class ProfilesPage(QWidget):
             job = update
 
         mask = mask_key(key) if key else None
+        generation = self._generation
         self._set_feedback("Saving…")
         self._write_task = self._context.tasks.submit(
             job,
             name="Save profile",
-            on_success=lambda profile: self._saved_ok(profile, mask),
-            on_failure=self._save_failed,
+            on_success=lambda profile: self._saved_ok(generation, profile, mask),
+            on_failure=lambda error: self._save_failed(generation, error),
         )
         self._update_buttons()
 
-    def _saved_ok(self, profile: Profile, mask: str | None) -> None:
+    def _saved_ok(self, generation: int, profile: Profile, mask: str | None) -> None:
         self._write_task = None
         if mask:
             self._masks[profile.id] = mask
-        self._show_profile(profile)
+        if generation == self._generation:
+            self._show_profile(profile)
         self._profiles.notify_changed()
         self._set_feedback(f"Saved “{profile.name}”.")
 
-    def _save_failed(self, error: BaseException) -> None:
+    def _save_failed(self, generation: int, error: BaseException) -> None:
         from msp_desk.credentials.profiles import DuplicateProfileName
 
         self._write_task = None
         status = _keyring_failure(error)
-        if status is not None:
+        if generation != self._generation:
+            # The form shows something else by now; say it once, below the buttons.
+            if status is not None:
+                self._apply_keyring_status(status)
+            self._set_feedback(f"The profile was not saved: {_describe(error)}", error=True)
+        elif status is not None:
             self._apply_keyring_status(status)
             advice = (
                 ""
@@ -730,7 +753,8 @@ class ProfilesPage(QWidget):
         def deleted(_result: object) -> None:
             self._write_task = None
             self._masks.pop(saved.id, None)
-            self._show_profile(self._profiles.active())
+            if self._saved is not None and self._saved.id == saved.id:
+                self._show_profile(self._profiles.active())
             self._profiles.notify_changed()
             self._set_feedback(f"Deleted “{saved.name}” and its API key.")
 

@@ -21,7 +21,7 @@ import keyring.errors
 import pytest
 from keyring.backend import KeyringBackend
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShortcut
+from PySide6.QtGui import QColor, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QCheckBox,
@@ -245,11 +245,31 @@ def test_shortcuts_are_the_ones_the_tooltips_promise(page: ProfilesPage) -> None
     assert "Ctrl+T" in page.form.test_button.toolTip()
 
 
-def test_the_page_follows_the_palette(page: ProfilesPage) -> None:
+def test_the_page_follows_the_palette(qtbot, page: ProfilesPage) -> None:
     for widget in [page, *page.findChildren(QWidget)]:
         sheet = widget.styleSheet().replace(" ", "").lower()
         assert "background:#fff" not in sheet
         assert "background-color" not in sheet
+
+    dark = QPalette(page.palette())
+    dark.setColor(QPalette.ColorRole.Window, QColor("#202124"))
+    page.setPalette(dark)
+    qtbot.keyClick(page, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(page.form.name_edit, "Local sandbox")
+    # The badge red is unreadable on a dark window; errors use a lighter red there.
+    assert "#ef9a9a" in page.form.messages["name"].styleSheet()
+
+
+def test_the_keyring_is_left_alone_until_the_page_is_shown(qtbot, context: AppContext) -> None:
+    context.profiles.adopt(*open_store())
+    page = ProfilesPage(context)
+    qtbot.addWidget(page)
+    assert page.profile_list.count() == 1
+    assert page.keyring_status is None
+    assert context.tasks.active_count == 0
+    page.show()
+    qtbot.waitUntil(lambda: page.keyring_status is not None)
+    assert page.banner.state == "working"
 
 
 # -- adding, validating, editing, deleting --------------------------------------
@@ -324,7 +344,8 @@ def test_rename_keeps_the_key_under_the_same_id(qtbot, context, page: ProfilesPa
     profile = add_profile(qtbot, page, "Shop NL test", "Test", TEST_KEY)
     replace_text(qtbot, page.form.name_edit, "Shop Netherlands test")
     assert page.form.key_edit.text() == ""
-    save(qtbot, page)
+    qtbot.keyClick(page.form.name_edit, Qt.Key.Key_Return)  # Enter in a field saves, as in any form
+    qtbot.waitUntil(lambda: page.feedback.text() == "Saved “Shop Netherlands test”.")
 
     renamed = context.profiles.store.get(profile.id)
     assert renamed.name == "Shop Netherlands test"
