@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -56,12 +56,37 @@ class FormValues:
     notification_method: str
 
 
-class FieldMessage(QLabel):
-    """The line under a field: an error (red, ⚠), a warning, or a quiet hint."""
+class WrappingLabel(QLabel):
+    """A word-wrapped label whose size hint is the height its text needs at its real width.
+
+    Layouts size a word-wrapped label for the narrow width of QLabel's own size
+    hint, so a two-line message under a form field left a gap of several lines.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
+        self._hinted_height = -1
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        if self.width() > 0 and self.text():
+            hint = QSize(self.width(), self.heightForWidth(self.width()))
+        return hint
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        height = self.heightForWidth(self.width())
+        if height != self._hinted_height:
+            self._hinted_height = height
+            self.updateGeometry()
+
+
+class FieldMessage(WrappingLabel):
+    """The line under a field: an error (red, ⚠), a warning, or a quiet hint."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.kind = ""
         self.hide()
@@ -166,10 +191,12 @@ class ProfileForm(QWidget):
         self.test_button.setObjectName("testConnection")
         self.test_button.setAccessibleName("Test connection")
         self.test_button.setToolTip("Ask MultiSafepay who this key belongs to (GET /me) (Ctrl+T)")
-        self.result_label = QLabel(self)
+        self.result_label = WrappingLabel(self)
         self.result_label.setObjectName("connectionResult")
         self.result_label.setAccessibleName("Connection result")
-        self.result_label.setWordWrap(True)
+        # Word-wrapped labels in a form may get more height than their text; keep it by the button.
+        self.result_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.result_label.hide()
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.site_edit = QLineEdit(self)
         self.site_edit.setObjectName("profileSiteId")
@@ -195,9 +222,11 @@ class ProfileForm(QWidget):
         header.addWidget(self.environment_badge)
         header.addStretch(1)
 
-        test_row = QHBoxLayout()
-        test_row.addWidget(self.test_button, 0, Qt.AlignmentFlag.AlignTop)
-        test_row.addWidget(self.result_label, 1)
+        # The answer goes under the button: errors such as a refused key run to two lines.
+        test_row = _stacked(self, self.test_button, self.result_label)
+        test_row_layout = test_row.layout()
+        if test_row_layout is not None:
+            test_row_layout.setAlignment(self.test_button, Qt.AlignmentFlag.AlignLeft)
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -301,6 +330,7 @@ class ProfileForm(QWidget):
 
     def show_result(self, text: str, *, error: bool = False, busy: bool = False) -> None:
         self.result_label.setText(f"⚠ {text}" if error and text else text)
+        self.result_label.setVisible(bool(text))
         self.result_label.setStyleSheet(alert_style(self.palette()) if error else "")
         self.result_label.setForegroundRole(
             QPalette.ColorRole.PlaceholderText if busy else QPalette.ColorRole.WindowText

@@ -35,7 +35,7 @@ from msp_desk.core.redaction import mask_key, redact
 from msp_desk.ui.context import AppContext
 from msp_desk.ui.keyring_banner import KeyringBanner, storing_backend
 from msp_desk.ui.profile_colours import alert_style
-from msp_desk.ui.profile_form import ProfileForm
+from msp_desk.ui.profile_form import ProfileForm, WrappingLabel
 from msp_desk.ui.profile_list import ID_ROLE, ProfileList, ProfileRow
 from msp_desk.ui.profile_service import MissingApiKey
 from msp_desk.ui.settings import ui_settings
@@ -125,9 +125,10 @@ class ProfilesPage(QWidget):
         self.save_hint = QLabel(self)
         self.save_hint.setObjectName("saveHint")
         self.save_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.feedback = QLabel(self)
+        self.save_hint.hide()
+        self.feedback = WrappingLabel(self)
         self.feedback.setObjectName("profileFeedback")
-        self.feedback.setWordWrap(True)
+        self.feedback.hide()
         self.feedback.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self._build_layout(list_label)
@@ -363,7 +364,7 @@ class ProfilesPage(QWidget):
         if profile is None:
             self.form.load(
                 title="New profile",
-                note="Not saved yet. The key is checked with Test connection and kept in the system keyring.",
+                note=self._new_profile_note(),
                 name="",
                 environment=Environment.TEST,
                 key_placeholder="Paste the website's API key",
@@ -415,6 +416,11 @@ class ProfilesPage(QWidget):
                 self._read_mask(profile)
         self._apply_session_choice()
         self._revalidate()
+
+    def _new_profile_note(self) -> str:
+        if self._keyring is not None and not self._keyring.working:
+            return "Not saved yet. With no working keyring, the key can only be kept for this session."
+        return "Not saved yet. Test connection checks the key; Save stores it in the system keyring."
 
     def _key_placeholder(self, profile_id: str) -> str:
         mask = self._masks.get(profile_id)
@@ -521,8 +527,10 @@ class ProfilesPage(QWidget):
         if missing:
             words = [_MISSING_WORDS[field] for field in missing]
             self.save_hint.setText("To save, enter " + " and ".join(words) + ".")
+            self.save_hint.show()
         else:
             self.save_hint.setText("")
+            self.save_hint.hide()
         self._update_buttons()
 
     def is_dirty(self) -> bool:
@@ -566,12 +574,18 @@ class ProfilesPage(QWidget):
             if saved is not None and saved.id == active_id
             else "Make this the active profile for every screen (Ctrl+Enter)"
         )
-        key_error = self._check is not None and "api_key" in self._check.errors and bool(values.api_key)
+        # Only a malformed key stops a test; a key the keyring cannot store can still be tried.
+        key_error = False
+        if values.api_key:
+            from msp_desk.credentials.validation import check_api_key
+
+            key_error = check_api_key(values.api_key)[0] is not None
         can_test = builtin or (saved is not None and not self._key_missing) or bool(values.api_key)
         self.form.test_button.setEnabled(ready and self._test_task is None and can_test and not key_error)
 
     def _set_feedback(self, text: str, *, error: bool = False) -> None:
         self.feedback.setText(f"⚠ {text}" if error and text else text)
+        self.feedback.setVisible(bool(text))
         self.feedback.setStyleSheet(alert_style(self.palette()) if error else "")
         if text and not error:
             self.status_message.emit(text)
@@ -602,6 +616,8 @@ class ProfilesPage(QWidget):
     def _apply_keyring_status(self, status: KeyringStatus, backend: str | None = None) -> None:
         self._keyring = status
         self.banner.show_status(status, backend)
+        if self._saved is None:
+            self.form.note.setText(self._new_profile_note())
         self._apply_session_choice()
         self._revalidate()
 

@@ -529,6 +529,8 @@ def test_no_keyring_offers_a_session_only_key(qtbot, context, memory_keyring, ms
     assert "never written to disk" in session.toolTip()
     assert not page.save_button.isEnabled()
     assert "Keep the key for this session only" in page.form.messages["api_key"].text()
+    assert page.form.test_button.isEnabled()  # a key that cannot be stored can still be tried
+    assert "only be kept for this session" in page.form.note.text()
 
     session.setFocus()
     qtbot.keyClick(session, Qt.Key.Key_Space)
