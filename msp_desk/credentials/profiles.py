@@ -141,7 +141,9 @@ class ProfileStore:
     def add(self, profile: Profile, api_key: str) -> Profile:
         """Store the key first, then the profile, so a keyring failure leaves nothing half-made.
 
-        With ``key_storage=SESSION_ONLY`` the key is only held in memory.
+        With ``key_storage=SESSION_ONLY`` the key is only held in memory. Adding never
+        makes the profile active: moving the app to another environment, perhaps
+        Live, is always a person's explicit choice (``set_active``).
         """
         with self._lock:
             if any(p.id == profile.id for p in self._data.profiles):
@@ -149,8 +151,6 @@ class ProfileStore:
             self._check_unique(profile.name, None)
             self._put_key(profile, api_key)
             self._data.profiles.append(profile)
-            if self._data.active is None:
-                self._data.active = profile.id
             self._save()
         log.info("Added profile %s (%s)", profile.id, profile.environment.value)
         return profile

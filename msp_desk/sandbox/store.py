@@ -17,7 +17,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -69,8 +69,8 @@ CREATE INDEX IF NOT EXISTS notifications_order ON notifications (site_id, order_
 class Site:
     site_id: int
     account_id: int
-    api_key: str
-    name: str
+    api_key: str = field(repr=False)  # a repr can end up in a log line or a traceback
+    name: str = ""
     url: str = "http://127.0.0.1"
     notification_url: str | None = None
     notification_method: str = "POST"

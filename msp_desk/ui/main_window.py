@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from msp_desk import APP_NAME
-from msp_desk.ui.environment_badge import EnvironmentBadge, environment_style
+from msp_desk.ui.colours import environment_style
+from msp_desk.ui.environment_badge import EnvironmentBadge
 from msp_desk.ui.resources import icon
 from msp_desk.ui.settings import ui_settings
 
@@ -162,6 +163,9 @@ class MainWindow(QMainWindow):
 
     def show_activity(self, text: str) -> None:
         self.activity.setText(text)
+
+    def show_status(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
 
     def show_sandbox_started(self, base_url: str) -> None:
         self.activity.setText(f"Local sandbox running at {base_url}")

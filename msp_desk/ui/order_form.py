@@ -24,6 +24,7 @@ from msp_desk.core import cards
 from msp_desk.core.money import COMMON_CURRENCIES
 from msp_desk.core.order_draft import OrderDraft, new_order_id
 from msp_desk.core.test_cards import TEST_CARDS
+from msp_desk.ui.colours import alert_style
 
 if TYPE_CHECKING:
     from msp_desk.credentials.profiles import Profile
@@ -98,7 +99,7 @@ class OrderForm(QWidget):
         error = QLabel(self)
         error.setObjectName(f"{name}-error")
         error.setWordWrap(True)
-        error.setStyleSheet("color: #c62828;")
+        error.setStyleSheet(alert_style(self.palette()))
         error.setAccessibleName(f"{label_text.replace('&', '')} problem")
         error.hide()
         self.errors[name] = error

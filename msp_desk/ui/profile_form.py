@@ -27,8 +27,7 @@ from PySide6.QtWidgets import (
 
 from msp_desk.api.environments import Environment
 from msp_desk.core.redaction import mask_key
-from msp_desk.ui.environment_badge import environment_style
-from msp_desk.ui.profile_colours import alert_style, environment_label
+from msp_desk.ui.colours import alert_style, environment_label, environment_style
 
 if TYPE_CHECKING:
     from msp_desk.credentials.validation import FormCheck

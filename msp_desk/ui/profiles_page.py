@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
 
 from msp_desk.api.environments import Environment
 from msp_desk.core.redaction import mask_key, redact
+from msp_desk.ui.colours import alert_style
 from msp_desk.ui.context import AppContext
 from msp_desk.ui.keyring_banner import KeyringBanner, storing_backend
-from msp_desk.ui.profile_colours import alert_style
 from msp_desk.ui.profile_form import ProfileForm, WrappingLabel
 from msp_desk.ui.profile_list import ID_ROLE, ProfileList, ProfileRow
 from msp_desk.ui.profile_service import MissingApiKey

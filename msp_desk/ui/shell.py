@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from msp_desk.ui.context import AppContext
 from msp_desk.ui.main_window import Area, MainWindow
 from msp_desk.ui.orders_page import OrdersPage
+from msp_desk.ui.profiles_page import ProfilesPage
 
 if TYPE_CHECKING:
     from msp_desk.credentials.profiles import Profile
@@ -23,8 +24,10 @@ def build_main_window(context: AppContext) -> MainWindow:
             "Send a direct card order and follow 3-D Secure",
         )
     )
+    profiles = ProfilesPage(context)
+    window.add_area(Area("profiles", "Profiles", "profiles", profiles, "Connection profiles and API keys"))
+    profiles.status_message.connect(window.show_status)
     window.badge.show_profile("Loading profiles…", "")
-    status = window.statusBar()
 
     def show_active(profile: Profile) -> None:
         window.badge.show_profile(profile.name, profile.environment.value)
@@ -42,6 +45,6 @@ def build_main_window(context: AppContext) -> MainWindow:
     context.profiles.load_failed.connect(lambda message: window.show_error("Profiles", message))
     context.sandbox.started.connect(window.show_sandbox_started)
     context.sandbox.failed.connect(window.show_activity)
-    context.tasks.unhandled.connect(lambda name, error: status.showMessage(f"{name} failed: {error}", 10000))
+    context.tasks.unhandled.connect(lambda name, error: window.show_status(f"{name} failed: {error}"))
     window.first_painted.connect(context.profiles.load)
     return window

@@ -52,7 +52,7 @@ def test_add_keeps_key_in_keyring_and_the_rest_in_the_file(
     assert uuid.UUID(added.id)
     assert memory_keyring.entries == {("msp-desk", added.id): KEY}
     document = json.loads(profiles_file().read_text())
-    assert document["active"] == added.id
+    assert document["active"] is None, "adding never switches the app to the new profile"
     assert document["profiles"] == [
         {
             "id": added.id,
@@ -68,7 +68,7 @@ def test_add_keeps_key_in_keyring_and_the_rest_in_the_file(
     assert KEY not in profiles_file().read_text()
     assert stat.S_IMODE(profiles_file().stat().st_mode) == 0o600
     assert store.api_key(added.id) == KEY
-    assert store.active() == added
+    assert store.active() is None
 
 
 def test_everything_survives_a_restart(store: ProfileStore) -> None:

@@ -7,7 +7,9 @@ from keyring.errors import PasswordDeleteError
 
 
 class InMemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
+    # keyring's chainer collects every backend class it can see; priority 0 keeps
+    # this one out of it, so a real Secret Service run can never fall back to memory.
+    priority = 0  # type: ignore[assignment]
 
     def __init__(self) -> None:
         super().__init__()

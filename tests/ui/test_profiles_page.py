@@ -469,7 +469,7 @@ def test_new_sandbox_profile_learns_its_site_and_account(qtbot, context, page: P
 
     stored = context.profiles.store.list()[0]
     assert (stored.site_id, stored.account_id) == (site.site_id, site.account_id)
-    assert item_details(page, "Sandbox shop") == f"active · site {site.site_id}"
+    assert item_details(page, "Sandbox shop") == f"site {site.site_id}", "adding never makes a profile active"
 
 
 def test_testing_a_saved_profile_stores_what_get_me_answered(qtbot, context, page: ProfilesPage) -> None:
