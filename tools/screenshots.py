@@ -53,10 +53,36 @@ def grab(widget: QWidget, path: Path) -> None:
     print(f"wrote {path}")
 
 
+def add_example_profiles() -> None:
+    """A Test and a Live website, so the profile list shows what support staff see."""
+    from msp_desk.api.environments import Environment
+    from msp_desk.credentials.profiles import KeyStorage, Profile, ProfileStore
+    from msp_desk.credentials.secrets import SecretStore
+
+    storage = KeyStorage.KEYRING if SecretStore().status().working else KeyStorage.SESSION_ONLY
+    store = ProfileStore()
+    for name, environment, site in (
+        ("Webshop NL", Environment.TEST, 10325),
+        ("Webshop NL", Environment.LIVE, 10325),
+    ):
+        store.add(
+            Profile(
+                name=f"{name} ({environment.label})",
+                environment=environment,
+                site_id=site,
+                account_id=10231456,
+                notification_url="https://webshop.example/msp/notify",
+                key_storage=storage,
+            ),
+            "0f3c" * 10,
+        )
+
+
 def main(out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
     app: QApplication = create_application([sys.argv[0], "--webEngineArgs", "--disable-gpu"])
     context = AppContext()
+    add_example_profiles()
     window = build_main_window(context)
     window.resize(1366, 860)
     window.show()
@@ -89,10 +115,11 @@ def main(out: Path) -> int:
     wait_until(lambda: orders.result.status.text().startswith("Completed"))  # type: ignore[attr-defined]
     grab(window, out / "order-result.png")
 
-    for key in window.area_keys():
-        if key != "orders":
-            window.show_area(key)
-            grab(window, out / f"{key}.png")
+    window.show_area("profiles")
+    profiles = window.findChild(QWidget, "profilesPage")
+    assert profiles is not None
+    profiles.profile_list.setCurrentRow(2)  # type: ignore[attr-defined]
+    grab(window, out / "profiles.png")
     window.show_area("orders")
     grab(window, out / "main-window.png")
 
