@@ -1,12 +1,13 @@
 """``msp-desk --self-check``: one real 3-D Secure card payment, start to finish, on this machine.
 
 An installed build can start and paint its window yet still lack what a
-payment needs: the sandbox's web stack, the API client's models, QtWebEngine's
-helper process and resources, or keyring's backends. This check pays an order
-with the 3-D Secure test card against the embedded sandbox, through the same
-client and the same embedded browser as the app, and clicks "Authenticated (Y)"
-on the sandbox's ACS page. Nothing leaves the machine: the sandbox listens on
-loopback and keeps its state in memory; the browser profile is off the record.
+payment needs: the sandbox's web stack, the API client's models,
+QtWebEngineProcess and its resources, or keyring's backends. This check pays
+an order with the 3-D Secure test card against the embedded sandbox, through
+the same client and the same embedded browser as the app, and clicks
+"Authenticated (Y)" on the sandbox's ACS page. Nothing leaves the machine:
+the sandbox listens on loopback and keeps its state in memory, and the browser
+profile is off the record.
 """
 
 from __future__ import annotations
@@ -108,13 +109,18 @@ class _Flow:
         view.finished.connect(self._on_finished)
 
     def _on_load_finished(self, ok: bool) -> None:
-        if self.result is not None or self._clicked:
+        if self.result is not None:
             return
         url = self._view.page.url()
-        if not ok:
-            self._stop(f"the page {url.scheme()}://{url.authority()}{url.path()} did not load")
-            return
-        if url.path() == self._acs_path:
+        where = f"{url.scheme()}://{url.authority()}{url.path()}"
+        if self._clicked:
+            # The return to the shop is stopped before it loads and reported
+            # through ``finished``; a page that loads (or fails) instead means
+            # the flow went somewhere else.
+            self._stop(f"after 'Authenticated (Y)' the flow stopped at {where} instead of the redirect URL")
+        elif not ok:
+            self._stop(f"the page {where} did not load")
+        elif url.path() == self._acs_path:
             self._clicked = True
             self._view.page.runJavaScript(_CLICK_AUTHENTICATED, 0, self._on_clicked)
 
@@ -162,6 +168,7 @@ class _OrderCheck:
 
 
 def _pay(app: QApplication, root_url: str, base_url: str, api_key: str) -> None:
+    import shiboken6
     from pydantic import SecretStr
 
     from msp_desk.api.client import MspClient
@@ -206,8 +213,7 @@ def _pay(app: QApplication, root_url: str, base_url: str, api_key: str) -> None:
             app.exec()
         finally:
             view.dispose()
-            view.deleteLater()
-            app.processEvents()
+            shiboken6.delete(view)
     if flow.result:
         raise SelfCheckFailed(flow.result)
 
