@@ -7,7 +7,7 @@ VENV := .venv
 UV := $(VENV)/bin/uv
 UV_VERSION := 0.13.9
 
-.PHONY: run test lint sync sandbox screenshots bench package clean
+.PHONY: run test lint sync sandbox screenshots bench package package-test clean
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,7 @@ sandbox: sync
 
 screenshots: sync
 	tools/system-deps test
-	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python tools/screenshots.py docs/screenshots
+	QT_QPA_PLATFORM=offscreen tools/with-test-keyring $(VENV)/bin/python tools/screenshots.py docs/screenshots
 
 bench: sync
 	$(VENV)/bin/python benchmarks/startup.py
@@ -45,6 +45,10 @@ package: sync
 	tools/system-deps package
 	$(UV) sync --frozen --quiet --group packaging
 	packaging/build-deb
+
+# Builds the .deb, then runs the unpacked package headless (packaging/smoke-test).
+package-test: package
+	packaging/smoke-test
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
