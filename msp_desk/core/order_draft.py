@@ -105,6 +105,10 @@ class OrderDraft:
             found["country"] = "Enter the two-letter country code, such as NL."
         if not _valid_ip(self.ip_address.strip()):
             found["ip_address"] = "Enter the shopper's IP address, such as 203.0.113.7."
+        for name in ("redirect_url", "cancel_url"):
+            # msp-desk recognises the end of 3-D Secure by these pages, so they cannot be left out.
+            if not getattr(self, name).strip():
+                found[name] = "Enter the page the shopper returns to; msp-desk stops the browser there."
         for name in ("notification_url", "redirect_url", "cancel_url"):
             value = getattr(self, name).strip()
             if value and not _URL.match(value):

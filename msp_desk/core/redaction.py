@@ -21,8 +21,9 @@ _API_KEY_FIELD = re.compile(
 )
 # A MultiSafepay API key is 40 characters; sandbox keys are hex, real ones need not be.
 _KEY_LIKE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{32,64}(?![A-Za-z0-9])")
-# Card numbers are 12-19 digits, sometimes grouped with spaces or dashes.
-_CARD_LIKE = re.compile(r"(?<![\d-])\d(?:[ -]?\d){11,18}(?![\d-])")
+# Card numbers are 12-19 digits, sometimes grouped with spaces or dashes. A run is
+# taken whole, however long, and searched for cards group by group in _mask_card.
+_DIGIT_RUN = re.compile(r"(?<![\d-])\d(?:[ -]?\d){11,}(?![\d-])")
 # A CVC only looks like a CVC next to its name; bare 3-4 digit numbers are too common to hide.
 _CVC_FIELD = re.compile(
     r"""(?P<lead>\b(?:card_cvc|cvc2?|cvv2?|security_code)\b["']?\s*[:=]\s*["']?)(?P<value>\d{3,4})""",
@@ -43,9 +44,32 @@ mask_key = mask
 
 
 def _mask_card(match: re.Match[str]) -> str:
-    digits = re.sub(r"\D", "", match.group(0))
+    run = match.group(0)
+    digits = re.sub(r"\D", "", run)
     # PSP ids are long digit runs too; only numbers that pass the card checksum are hidden.
-    return mask(digits) if luhn_valid(digits) else match.group(0)
+    if luhn_valid(digits):
+        return mask(digits)
+    # A grouped card can sit right next to other numbers ("amount 1000 4111 1111 1111 1111"),
+    # so look for cards among consecutive groups, longest first.
+    tokens = re.split(r"[ -]", run)
+    separators = re.findall(r"[ -]", run)
+    return _mask_groups(tokens, separators)
+
+
+def _mask_groups(tokens: list[str], separators: list[str]) -> str:
+    best: tuple[int, int] | None = None
+    best_length = 0
+    for start in range(len(tokens)):
+        for end in range(start + 1, len(tokens) + 1):
+            candidate = "".join(tokens[start:end])
+            if best_length < len(candidate) <= 19 and len(candidate) >= 12 and luhn_valid(candidate):
+                best, best_length = (start, end), len(candidate)
+    if best is None:
+        return "".join(t + (separators[i] if i < len(separators) else "") for i, t in enumerate(tokens))
+    start, end = best
+    left = _mask_groups(tokens[:start], separators[: start - 1]) + separators[start - 1] if start else ""
+    right = separators[end - 1] + _mask_groups(tokens[end:], separators[end:]) if end < len(tokens) else ""
+    return left + mask("".join(tokens[start:end])) + right
 
 
 def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
@@ -60,4 +84,4 @@ def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
     text = _API_KEY_FIELD.sub(lambda m: m.group("lead") + mask(m.group("value")), text)
     text = _CVC_FIELD.sub(lambda m: m.group("lead") + MASK, text)
     text = _KEY_LIKE.sub(lambda m: mask(m.group(0)), text)
-    return _CARD_LIKE.sub(_mask_card, text)
+    return _DIGIT_RUN.sub(_mask_card, text)

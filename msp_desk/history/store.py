@@ -78,7 +78,8 @@ class HistoryStore:
             raise ValueError("the history keeps the card's last four digits only")
         with self._lock:
             self._db.execute(
-                "INSERT OR REPLACE INTO orders VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                # An order id seen before belongs to the order already recorded: never overwrite it.
+                "INSERT INTO orders VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
                 (
                     entry.profile_id,
                     entry.order_id,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
@@ -50,10 +51,34 @@ class OrderFlow(QObject):
         self.base_url: str | None = None
         self.poll_limit_seconds = 90.0
         self.poll_first_delay = 0.3
+        # Bumped by ``forget``: answers to an abandoned order must not reach the next one.
+        self._generation = 0
 
     @property
     def busy(self) -> bool:
         return self._task is not None
+
+    def _start(
+        self,
+        job: Callable[[TaskContext], Any],
+        name: str,
+        on_success: Callable[[Any], None],
+        *,
+        follow: bool = False,
+    ) -> None:
+        generation = self._generation
+
+        def current(handler: Callable[..., None]) -> Callable[..., None]:
+            return lambda *args: handler(*args) if generation == self._generation else None
+
+        self._task = self._context.tasks.submit(
+            job,
+            name=name,
+            on_success=current(on_success),
+            on_failure=current(self._on_failure),
+            on_progress=current(self.progress.emit) if follow else None,
+            on_cancelled=current(self._on_cancelled),
+        )
 
     # -- sending ---------------------------------------------------------------
 
@@ -87,12 +112,7 @@ class OrderFlow(QObject):
             return client.create_direct_card_order(request)
 
         self.sending.emit()
-        self._task = self._context.tasks.submit(
-            job,
-            name=f"Send order {request.order_id}",
-            on_success=self._on_answer,
-            on_failure=self._on_failure,
-        )
+        self._start(job, f"Send order {request.order_id}", self._on_answer)
 
     def _on_answer(self, response: ApiResponse[Order]) -> None:
         self._task = None
@@ -130,14 +150,7 @@ class OrderFlow(QObject):
                 delay = min(delay * 1.8, 8.0)
 
         self.progress.emit("Waiting for the final status…")
-        self._task = self._context.tasks.submit(
-            job,
-            name=f"Follow order {order_id}",
-            on_success=self._on_followed,
-            on_failure=self._on_failure,
-            on_progress=self.progress.emit,
-            on_cancelled=self._on_cancelled,
-        )
+        self._start(job, f"Follow order {order_id}", self._on_followed, follow=True)
 
     def check_again(self) -> None:
         """After an unknown outcome: one lookup decides whether the order exists."""
@@ -166,9 +179,7 @@ class OrderFlow(QObject):
                 self._on_followed(response)
 
         self.progress.emit(f"Looking up order {order_id}…")
-        self._task = self._context.tasks.submit(
-            job, name=f"Look up order {order_id}", on_success=found, on_failure=self._on_failure
-        )
+        self._start(job, f"Look up order {order_id}", found)
 
     def stop(self) -> None:
         if self._task is not None:
@@ -205,7 +216,9 @@ class OrderFlow(QObject):
             self.failed.emit(str(error) or type(error).__name__, CHECK)
 
     def forget(self) -> None:
-        """Start afresh for a new order: drop the prepared request and the order id."""
+        """Start afresh for a new order: drop the prepared request, the order id and any pending answer."""
         self.stop()
+        self._generation += 1
+        self._task = None
         self._request = None
         self.order_id = None

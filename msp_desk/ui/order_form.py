@@ -36,14 +36,15 @@ DEFAULT_CANCEL_URL = "https://msp-desk.localhost/payment/cancel"
 
 # (field name, label with mnemonic, placeholder)
 _TEXT_FIELDS: dict[str, tuple[str, str]] = {
+    # Mnemonics are unique across the order screen and the menu bar (a test checks).
     "order_id": ("&Order ID", ""),
     "amount": ("&Amount", "10.00"),
     "description": ("&Description", "What the shopper buys"),
     "card_number": ("Card &number", "4111 1111 1111 1111"),
-    "card_holder": ("Card &holder", "Name on the card"),
-    "card_expiry": ("E&xpiry (MM/YY)", "12/28"),
-    "card_cvc": ("C&VC", "123"),
-    "email": ("&Email", "shopper@example.com"),
+    "card_holder": ("Card holde&r", "Name on the card"),
+    "card_expiry": ("&Expiry (MM/YY)", "12/28"),
+    "card_cvc": ("&CVC", "123"),
+    "email": ("E&mail", "shopper@example.com"),
     "country": ("Countr&y", "NL"),
     "ip_address": ("&IP address", "203.0.113.7"),
     "locale": ("&Locale", "en_US"),
@@ -51,11 +52,11 @@ _TEXT_FIELDS: dict[str, tuple[str, str]] = {
     "browser_language": ("Language", "en-US"),
     "browser_screen_width": ("Screen width", "1920"),
     "browser_screen_height": ("Screen height", "1080"),
-    "browser_color_depth": ("Colour depth", "24"),
-    "browser_time_zone": ("Time zone offset (minutes)", "-60"),
-    "notification_url": ("Notifica&tion URL", "https://shop.example/webhook"),
-    "redirect_url": ("&Redirect URL", DEFAULT_REDIRECT_URL),
-    "cancel_url": ("&Cancel URL", DEFAULT_CANCEL_URL),
+    "browser_color_depth": ("Colour de&pth", "24"),
+    "browser_time_zone": ("Time &zone offset (minutes)", "-60"),
+    "notification_url": ("Notification URL", "https://shop.example/webhook"),
+    "redirect_url": ("Redirect URL", DEFAULT_REDIRECT_URL),
+    "cancel_url": ("Cancel URL", DEFAULT_CANCEL_URL),
 }
 
 
@@ -127,7 +128,7 @@ class OrderForm(QWidget):
 
     def _order_group(self) -> QGroupBox:
         box, form = self._group("Order")
-        self.new_id_button = QPushButton("Ne&w ID", self)
+        self.new_id_button = QPushButton("New ID", self)
         self.new_id_button.setAccessibleName("New order ID")
         self.new_id_button.setToolTip("Make a fresh, unique order ID")
         self.new_id_button.clicked.connect(self.renew_order_id)
@@ -152,7 +153,7 @@ class OrderForm(QWidget):
         for card in TEST_CARDS:
             self.scenario.addItem(f"{card.label} — {card.number[-4:]}", card.number)
         self.scenario.activated.connect(self._apply_scenario)
-        self.scenario_label = QLabel("Test &scenario", self)
+        self.scenario_label = QLabel("&Test scenario", self)
         self.scenario_label.setBuddy(self.scenario)
         self.expected = QLabel(self)
         self.expected.setObjectName("expectedOutcome")
@@ -177,7 +178,7 @@ class OrderForm(QWidget):
         self._row(form, "card_cvc")
         self.fields["card_cvc"].setEchoMode(QLineEdit.EchoMode.Password)
         self.fields["card_cvc"].setMaxLength(4)
-        self.flexible_3d = QCheckBox("&Flexible 3-D Secure", self)
+        self.flexible_3d = QCheckBox("Flexible 3-D Secure", self)
         self.flexible_3d.setObjectName("flexible_3d")
         self.flexible_3d.setAccessibleName("Flexible 3-D Secure")
         self.flexible_3d.setToolTip(
@@ -218,7 +219,7 @@ class OrderForm(QWidget):
         self.notification_method.addItems(["POST", "GET"])
         self.notification_method.setAccessibleName("Notification method")
         self.notification_method.currentTextChanged.connect(lambda _t: self.changed.emit())
-        self._row(form, "notification_url", extra=self.notification_method, extra_label="&Method")
+        self._row(form, "notification_url", extra=self.notification_method, extra_label="Method")
         self._row(form, "redirect_url")
         self._row(form, "cancel_url")
         return box
@@ -260,16 +261,17 @@ class OrderForm(QWidget):
             **values,
         )
 
-    def set_profile(self, profile: Profile) -> None:
-        """Prefill the webhook from the profile and offer test cards only where they work."""
+    def set_profile(self, profile: Profile, *, prefill: bool = True) -> None:
+        """Offer test cards only where they work; with ``prefill``, take the profile's webhook."""
         live = profile.environment.value == "live"
         for widget in self._scenario_row:
             widget.setVisible(not live)
         if live:
             self.scenario.setCurrentIndex(0)
             self.expected.clear()
-        self.fields["notification_url"].setText(profile.notification_url or "")
-        self.notification_method.setCurrentText(profile.notification_method)
+        if prefill:
+            self.fields["notification_url"].setText(profile.notification_url or "")
+            self.notification_method.setCurrentText(profile.notification_method)
         self.changed.emit()
 
     def renew_order_id(self) -> None:
@@ -279,7 +281,8 @@ class OrderForm(QWidget):
     def clear_card(self) -> None:
         """The card lives in the form and its one request only."""
         for name in ("card_number", "card_expiry", "card_cvc"):
-            self.fields[name].clear()
+            # setText, not clear(): clear() can be undone with Ctrl+Z, setText drops the undo history.
+            self.fields[name].setText("")
             self._touched.discard(name)
         self.scenario.setCurrentIndex(0)
         self.expected.clear()

@@ -90,7 +90,7 @@ class OrderResultView(QWidget):
             self.values[key] = value
         layout.addLayout(form)
 
-        trace_label = QLabel("3-D Secure ste&ps", self)
+        trace_label = QLabel("3-D Secure steps", self)
         self.trace = QListWidget(self)
         self.trace.setObjectName("resultTrace")
         self.trace.setAccessibleName("3-D Secure steps")
@@ -99,7 +99,7 @@ class OrderResultView(QWidget):
         layout.addWidget(trace_label)
         layout.addWidget(self.trace)
 
-        raw_label = QLabel("MultiSafepay's &answer", self)
+        raw_label = QLabel("MultiSafepay's answer", self)
         self.raw = QPlainTextEdit(self)
         self.raw.setObjectName("rawAnswer")
         self.raw.setAccessibleName("MultiSafepay's answer")

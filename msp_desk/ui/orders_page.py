@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from msp_desk.core import cards
 from msp_desk.core.money import format_minor, to_minor_units
 from msp_desk.core.order_draft import curl_command, is_final, preview_json
 from msp_desk.ui.order_flow import CHECK, FIX, RETRY, OrderFlow
@@ -48,6 +47,8 @@ class OrdersPage(QWidget):
         self.profile: Profile | None = None
         self.browser: ThreeDSecureView | None = None
         self._order_exists = False
+        # The body of the one request under way, until MultiSafepay has the order.
+        self._sent: dict[str, Any] | None = None
 
         self.form = OrderForm(self)
         scroll = QScrollArea(self)
@@ -67,7 +68,7 @@ class OrdersPage(QWidget):
         self.retry_button = QPushButton("Send a&gain", self)
         self.retry_button.setObjectName("retryOrder")
         self.retry_button.setAccessibleName("Send again")
-        self.check_button = QPushButton("C&heck order status", self)
+        self.check_button = QPushButton("Chec&k order status", self)
         self.check_button.setObjectName("checkOrder")
         self.check_button.setAccessibleName("Check order status")
         self.new_button = QPushButton("Ne&xt order", self)
@@ -90,10 +91,10 @@ class OrdersPage(QWidget):
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("orderTabs")
         self.tabs.setAccessibleName("Order details")
-        self.tabs.addTab(self._request_tab(), "&Request")
-        self.tabs.addTab(self._verification_tab(), "3-D &Secure")
+        self.tabs.addTab(self._request_tab(), "Re&quest")
+        self.tabs.addTab(self._verification_tab(), "&3-D Secure")
         self.result = OrderResultView(self)
-        self.tabs.addTab(self.result, "Resul&t")
+        self.tabs.addTab(self.result, "Result")
 
         splitter = QSplitter(self)
         splitter.addWidget(left)
@@ -131,7 +132,7 @@ class OrdersPage(QWidget):
         self.preview.setAccessibleName("Request preview")
         self.preview.setReadOnly(True)
         label.setBuddy(self.preview)
-        self.copy_curl = QPushButton("Copy as c&url", tab)
+        self.copy_curl = QPushButton("Copy as curl", tab)
         self.copy_curl.setObjectName("copyCurl")
         self.copy_curl.setAccessibleName("Copy as curl")
         self.copy_curl.setToolTip("Copies a curl command; the API key is left as $MSP_API_KEY")
@@ -145,7 +146,7 @@ class OrdersPage(QWidget):
         tab = QWidget(self)
         self._verification_layout = QVBoxLayout(tab)
         self.use_payment_url = QCheckBox(
-            "Open MultiSafepay's &payment page instead of the verification form", tab
+            "Open MultiSafepay's payment page instead of the verification form", tab
         )
         self.use_payment_url.setObjectName("usePaymentUrl")
         self.use_payment_url.setAccessibleName(
@@ -174,8 +175,11 @@ class OrdersPage(QWidget):
 
     def _on_profile(self, profile: Profile) -> None:
         starting = self.profile is None
+        switched = self.profile is None or self.profile.id != profile.id
         self.profile = profile
-        self.form.set_profile(profile)
+        # Saving or testing any profile re-announces the active one; only a real switch
+        # may replace what was typed in the webhook fields.
+        self.form.set_profile(profile, prefill=switched)
         if starting:
             self.message.clear()
         self._refresh()
@@ -233,25 +237,8 @@ class OrdersPage(QWidget):
             self.form.fields["browser_user_agent"].setText(user_agent())
             draft = self.form.draft()
         payload = draft.payload()
-        if not self.flow.submit(profile, payload):
-            return
-        brand = cards.brand_of(draft.card_number)
-        from msp_desk.history.store import HistoryEntry
-
-        self._context.history.record_submitted(
-            HistoryEntry(
-                profile_id=profile.id,
-                order_id=payload["order_id"],
-                profile_name=profile.name,
-                environment=profile.environment.value,
-                amount=payload["amount"],
-                currency=payload["currency"],
-                description=payload["description"],
-                card_brand=brand.gateway if brand else "CREDITCARD",
-                card_last4=cards.digits_only(draft.card_number)[-4:],
-                status="sending",
-            )
-        )
+        if self.flow.submit(profile, payload):
+            self._sent = payload
 
     def confirm_live(self, amount: str, currency: str, profile: Profile) -> bool:
         money = format_minor(to_minor_units(amount, currency), currency)
@@ -276,6 +263,7 @@ class OrdersPage(QWidget):
 
     def _on_answered(self, response: ApiResponse[Order]) -> None:
         self._order_exists = True
+        self._remember(response)
         self.form.clear_card()
         self.result.show_order(response, waiting=not is_final(response.data.status))
         if response.reconciled:
@@ -283,7 +271,6 @@ class OrdersPage(QWidget):
                 "The first answer was lost on the way; the order was looked up and exists once. "
                 "Nothing was sent twice."
             )
-        self._record_status(response)
         self.message.setText(f"MultiSafepay has order {response.data.order_id}: {response.data.status}.")
 
     def _on_needs_verification(self, response: ApiResponse[Order]) -> None:
@@ -318,14 +305,7 @@ class OrdersPage(QWidget):
         return self.browser
 
     def _on_verified(self, outcome: str, url: str) -> None:
-        if self.browser is not None:
-            hops = list(self.browser.hops)
-            self.result.show_trace(hops)
-            if self.profile is not None and self.flow.order_id:
-                self._context.history.set_trace(
-                    self.profile.id, self.flow.order_id, [h.as_dict() for h in hops]
-                )
-            self._discard_browser()
+        self._keep_trace()
         word = "returned to the shop" if outcome == "redirect" else "cancelled by the shopper"
         self.verification_hint.setText(f"3-D Secure finished: {word}.")
         self.stop_button.setEnabled(False)
@@ -333,15 +313,25 @@ class OrdersPage(QWidget):
         self.flow.follow()
 
     def _abandon_verification(self) -> None:
-        if self.browser is not None:
-            self.result.show_trace(list(self.browser.hops))
-            self._discard_browser()
+        self._keep_trace()
         self.stop_button.setEnabled(False)
         self.verification_hint.setText(
             "3-D Secure was abandoned here; the order keeps the status MultiSafepay gives it."
         )
         self.tabs.setCurrentIndex(2)
         self.flow.check_again()
+
+    def _keep_trace(self) -> None:
+        """Show the 3-D Secure steps and keep them with the order, then close the browser."""
+        if self.browser is None:
+            return
+        hops = list(self.browser.hops)
+        self.result.show_trace(hops)
+        if self.flow.profile is not None and self.flow.order_id:
+            self._context.history.set_trace(
+                self.flow.profile.id, self.flow.order_id, [h.as_dict() for h in hops]
+            )
+        self._discard_browser()
 
     def _discard_browser(self) -> None:
         """Each challenge gets a fresh off-the-record browser; nothing carries over."""
@@ -393,6 +383,7 @@ class OrdersPage(QWidget):
         if self.flow.busy and not self._order_exists:
             return  # a request is on its way: its outcome must be seen first
         self.flow.forget()
+        self._sent = None
         self._discard_browser()
         self._order_exists = False
         self.form.set_enabled_for_sending(True)
@@ -407,11 +398,36 @@ class OrdersPage(QWidget):
         self._refresh()
         self.form.fields["card_number"].setFocus()
 
+    def _remember(self, response: ApiResponse[Order]) -> None:
+        """Start the order's history row once MultiSafepay has the order; refused ones get none."""
+        profile, sent = self.flow.profile, self._sent
+        if profile is None or sent is None:
+            return
+        from msp_desk.history.store import HistoryEntry
+
+        number = str(sent["gateway_info"]["card_number"])
+        self._context.history.record_submitted(
+            HistoryEntry(
+                profile_id=profile.id,
+                order_id=str(sent["order_id"]),
+                profile_name=profile.name,
+                environment=profile.environment.value,
+                amount=int(sent["amount"]),
+                currency=str(sent["currency"]),
+                description=str(sent["description"]),
+                card_brand=str(sent["gateway"]),
+                card_last4=number[-4:],
+                status=response.data.status or "",
+                reason=response.data.reason or "",
+            )
+        )
+        self._sent = None  # the card number goes with it
+
     def _record_status(self, response: ApiResponse[Order]) -> None:
         order = response.data
-        if self.profile is not None and order.order_id:
+        if self.flow.profile is not None and order.order_id:
             self._context.history.update_status(
-                self.profile.id, str(order.order_id), order.status or "", order.reason or ""
+                self.flow.profile.id, str(order.order_id), order.status or "", order.reason or ""
             )
 
     def _show_buttons(

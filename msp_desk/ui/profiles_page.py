@@ -109,7 +109,7 @@ class ProfilesPage(QWidget):
         self.loading_label.setWordWrap(True)
 
         self.profile_list = ProfileList(self)
-        list_label = QLabel("Pro&files", self)
+        list_label = QLabel("P&rofiles", self)
         list_label.setBuddy(self.profile_list)
         self.form = ProfileForm(self)
 

@@ -110,7 +110,7 @@ class ThreeDSecureView(QWidget):
         self.trace.setWordWrap(True)
         self.trace.setObjectName("threeDSecureTrace")
         self.trace.setAccessibleName("3-D Secure steps")
-        trace_label = QLabel("3-D Secure &steps", self)
+        trace_label = QLabel("3-D Secure steps", self)
         trace_label.setBuddy(self.trace)
         side = QWidget(self)
         side_layout = QVBoxLayout(side)

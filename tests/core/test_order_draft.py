@@ -122,3 +122,9 @@ def test_final_statuses() -> None:
     assert not is_final("initialized")
     assert not is_final("uncleared")
     assert not is_final(None)
+
+
+def test_return_pages_are_required_because_they_end_the_challenge() -> None:
+    problems = _draft(redirect_url="", cancel_url=" ").problems()
+    assert set(problems) == {"redirect_url", "cancel_url"}
+    assert "stops the browser there" in problems["redirect_url"]

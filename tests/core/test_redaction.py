@@ -91,3 +91,16 @@ def test_log_file_receives_only_redacted_text(msp_home: object) -> None:
         assert secret not in text
     assert "••••0004" in text
     assert "ValueError: bad card ••••1111" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("order 12 4111111111111111", "order 12 ••••1111"),
+        ("amount 1000 4111 1111 1111 1111 paid", "amount 1000 ••••1111 paid"),
+        ("4111-1111-1111-1111 2026 11", "••••1111 2026 11"),
+        ("ids 17472052901237122 17472052901237123", "ids 17472052901237122 17472052901237123"),
+    ],
+)
+def test_cards_next_to_other_numbers_are_still_masked(text: str, expected: str) -> None:
+    assert redact(text) == expected

@@ -53,3 +53,14 @@ def test_no_card_data_reaches_the_file(msp_home) -> None:
     assert b"4111111111111111" not in raw
     assert b"4192937dffd72a34bcaef4e4f589beb74188d0fa" not in raw
     assert b"cvc=123" not in raw
+
+
+def test_an_order_id_seen_before_keeps_its_row(msp_home) -> None:
+    store = HistoryStore()
+    store.record_submitted(_entry())
+    store.update_status("p1", "order-1", "completed")
+    store.record_submitted(_entry(description="a second attempt with the same id", status="sending"))
+    entry = store.get("p1", "order-1")
+    assert entry is not None
+    assert entry.status == "completed"
+    assert entry.description == "Test order"
