@@ -10,6 +10,8 @@ UV_VERSION := 0.13.9
 .PHONY: run test lint sync sandbox screenshots bench package package-test clean
 
 $(UV):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "msp-desk needs Python 3.11 or newer, found " + sys.version.split()[0])'
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || tools/system-deps venv
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
@@ -43,7 +45,6 @@ bench: sync
 
 package: sync
 	tools/system-deps package
-	$(UV) sync --frozen --quiet --group packaging
 	packaging/build-deb
 
 # Builds the .deb, then runs the unpacked package headless (packaging/smoke-test).

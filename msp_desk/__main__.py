@@ -25,7 +25,8 @@ def _gui_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--smoke-test",
         action="store_true",
-        help="open the main window, print 'msp-desk: painted' once it has been drawn, and quit",
+        help="open the main window, print a line when it first paints and one when its screens "
+        "are built, then quit",
     )
     parser.add_argument(
         "--self-check",

@@ -88,7 +88,7 @@ def main(out: Path) -> int:
     window.show()
     wait_until(lambda: context.sandbox.running and context.profiles.is_ready)
 
-    orders = window.findChild(QWidget, "ordersPage")
+    orders = window.area_widget("orders")
     assert orders is not None
     window.show_area("orders")
     form = orders.form  # type: ignore[attr-defined]
@@ -116,7 +116,7 @@ def main(out: Path) -> int:
     grab(window, out / "order-result.png")
 
     window.show_area("profiles")
-    profiles = window.findChild(QWidget, "profilesPage")
+    profiles = window.area_widget("profiles")
     assert profiles is not None
     profiles.profile_list.setCurrentRow(2)  # type: ignore[attr-defined]
     grab(window, out / "profiles.png")

@@ -15,16 +15,28 @@ from PySide6.QtWidgets import QApplication
 
 from msp_desk import APP_NAME, ORG_NAME, __version__
 from msp_desk.ui.context import AppContext
+from msp_desk.ui.main_window import MainWindow
 from msp_desk.ui.resources import icon
 from msp_desk.ui.shell import build_main_window
 
 log = logging.getLogger(__name__)
 
 
-def _report_painted_and_quit() -> None:
-    webengine = any(name.startswith("PySide6.QtWebEngine") for name in sys.modules)
-    print(f"{APP_NAME}: painted (QtWebEngine loaded: {'yes' if webengine else 'no'})", flush=True)
-    QCoreApplication.quit()
+def _webengine_loaded() -> str:
+    return "yes" if any(name.startswith("PySide6.QtWebEngine") for name in sys.modules) else "no"
+
+
+def _report_smoke_test(window: MainWindow) -> None:
+    """Two marker lines for the start-up benchmark and the package smoke test, then quit."""
+    window.painted.connect(
+        lambda: print(f"{APP_NAME}: painted (QtWebEngine loaded: {_webengine_loaded()})", flush=True)
+    )
+
+    def ready() -> None:
+        print(f"{APP_NAME}: screens ready (QtWebEngine loaded: {_webengine_loaded()})", flush=True)
+        QCoreApplication.quit()
+
+    window.areas_ready.connect(ready)
 
 
 def _log_uncaught(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
@@ -65,7 +77,7 @@ def run(*, debug: bool = False, smoke_test: bool = False) -> int:
     window.first_painted.connect(lambda: _start_logging(debug))
     window.restore_state()
     if smoke_test:
-        window.first_painted.connect(lambda: _report_painted_and_quit())
+        _report_smoke_test(window)
     window.show()
     try:
         return app.exec()

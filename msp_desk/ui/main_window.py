@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, Signal
@@ -25,12 +26,17 @@ from msp_desk.ui.settings import ui_settings
 
 @dataclass(frozen=True)
 class Area:
-    """One screen reachable from the navigation bar."""
+    """One screen reachable from the navigation bar.
+
+    ``build`` makes its widget. Screens are built right after the window's
+    first paint (``build_all_areas``), or at once when a person opens one, so
+    the window appears without waiting for every form in it.
+    """
 
     key: str
     title: str
     icon_name: str
-    widget: QWidget
+    build: Callable[[], QWidget]
     description: str
 
 
@@ -42,6 +48,7 @@ class _FirstPaint(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
             self._window.removeEventFilter(self)
+            self._window.painted.emit()
             QTimer.singleShot(0, self._window.first_painted.emit)
         return False
 
@@ -51,6 +58,8 @@ class MainWindow(QMainWindow):
     # Work that can wait (loading profiles, starting the sandbox) starts here, so
     # it never delays the window appearing.
     first_painted = Signal()
+    painted = Signal()  # during the first paint itself; for measuring, not for work
+    areas_ready = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,7 +68,9 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(icon("app"))
         self.setMinimumSize(720, 480)
         self._areas: dict[str, Area] = {}
+        self._widgets: dict[str, QWidget] = {}
         self._actions: dict[str, QAction] = {}
+        self._current: str | None = None
 
         self._stack = QStackedWidget(self)
         self._stack.setObjectName("areaStack")
@@ -115,8 +126,6 @@ class MainWindow(QMainWindow):
         """Plug an area into the navigation; its shortcut is Ctrl+ its position."""
         position = len(self._areas) + 1
         self._areas[area.key] = area
-        area.widget.setAccessibleName(area.title)
-        self._stack.addWidget(area.widget)
 
         action = QAction(icon(area.icon_name), area.title, self)
         action.setCheckable(True)
@@ -135,23 +144,42 @@ class MainWindow(QMainWindow):
             button.setAccessibleName(area.title)
             button.setAccessibleDescription(area.description)
         self._actions[area.key] = action
-        if len(self._areas) == 1:
-            self.show_area(area.key)
+        if self._current is None:
+            self._select(area.key)
 
     def area_keys(self) -> list[str]:
         return list(self._areas)
 
     def current_area(self) -> str | None:
-        widget = self._stack.currentWidget()
-        for key, area in self._areas.items():
-            if area.widget is widget:
-                return key
-        return None
+        return self._current
+
+    def area_widget(self, key: str) -> QWidget:
+        """The area's screen, built now if it was not yet."""
+        widget = self._widgets.get(key)
+        if widget is None:
+            area = self._areas[key]
+            widget = area.build()
+            widget.setAccessibleName(area.title)
+            self._stack.addWidget(widget)
+            self._widgets[key] = widget
+        return widget
+
+    def build_all_areas(self) -> None:
+        if self._current is not None:
+            self._stack.setCurrentWidget(self.area_widget(self._current))
+        for key in self._areas:
+            self.area_widget(key)
+        self.areas_ready.emit()
 
     def show_area(self, key: str) -> None:
-        area = self._areas[key]
-        self._stack.setCurrentWidget(area.widget)
+        self._select(key)
+        self._stack.setCurrentWidget(self.area_widget(key))
+
+    def _select(self, key: str) -> None:
+        self._current = key
         self._actions[key].setChecked(True)
+        if key in self._widgets:
+            self._stack.setCurrentWidget(self._widgets[key])
         self._update_title()
         self.area_changed.emit(key)
 
@@ -186,7 +214,7 @@ class MainWindow(QMainWindow):
             self.resize(1180, 780)
         last = settings.value("window/area")
         if isinstance(last, str) and last in self._areas:
-            self.show_area(last)
+            self._select(last)  # built with the others after the first paint
 
     def save_state(self) -> None:
         settings = ui_settings()

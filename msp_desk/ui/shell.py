@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QWidget
+
 from msp_desk.ui.context import AppContext
 from msp_desk.ui.main_window import Area, MainWindow
-from msp_desk.ui.orders_page import OrdersPage
-from msp_desk.ui.profiles_page import ProfilesPage
 
 if TYPE_CHECKING:
     from msp_desk.credentials.profiles import Profile
@@ -15,18 +16,23 @@ if TYPE_CHECKING:
 
 def build_main_window(context: AppContext) -> MainWindow:
     window = MainWindow()
+
+    def orders() -> QWidget:
+        from msp_desk.ui.orders_page import OrdersPage
+
+        return OrdersPage(context)
+
+    def profiles() -> QWidget:
+        from msp_desk.ui.profiles_page import ProfilesPage
+
+        page = ProfilesPage(context)
+        page.status_message.connect(window.show_status)
+        return page
+
     window.add_area(
-        Area(
-            "orders",
-            "New order",
-            "orders",
-            OrdersPage(context),
-            "Send a direct card order and follow 3-D Secure",
-        )
+        Area("orders", "New order", "orders", orders, "Send a direct card order and follow 3-D Secure")
     )
-    profiles = ProfilesPage(context)
     window.add_area(Area("profiles", "Profiles", "profiles", profiles, "Connection profiles and API keys"))
-    profiles.status_message.connect(window.show_status)
     window.badge.show_profile("Loading profiles…", "")
 
     def show_active(profile: Profile) -> None:
@@ -46,5 +52,8 @@ def build_main_window(context: AppContext) -> MainWindow:
     context.sandbox.started.connect(window.show_sandbox_started)
     context.sandbox.failed.connect(window.show_activity)
     context.tasks.unhandled.connect(lambda name, error: window.show_status(f"{name} failed: {error}"))
-    window.first_painted.connect(context.profiles.load)
+    # After the first paint: the screens first, then the profiles (pydantic and keyring
+    # imports on a worker would otherwise slow the screens down through the GIL).
+    window.first_painted.connect(lambda: QTimer.singleShot(0, window.build_all_areas))
+    window.areas_ready.connect(context.profiles.load)
     return window

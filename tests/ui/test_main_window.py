@@ -13,7 +13,7 @@ def _window_with_areas(qtbot) -> MainWindow:
     window = MainWindow()
     qtbot.addWidget(window)
     for key, title in (("first", "First area"), ("second", "Second area")):
-        window.add_area(Area(key, title, "orders", QLabel(title), f"Shows the {title.lower()}"))
+        window.add_area(Area(key, title, "orders", lambda t=title: QLabel(t), f"Shows the {title.lower()}"))
     return window
 
 
@@ -87,4 +87,7 @@ def test_start_up_paints_without_loading_qtwebengine(msp_home) -> None:
         timeout=60,
         check=True,
     )
-    assert "msp-desk: painted (QtWebEngine loaded: no)" in result.stdout
+    lines = result.stdout.splitlines()
+    assert lines.index("msp-desk: painted (QtWebEngine loaded: no)") < lines.index(
+        "msp-desk: screens ready (QtWebEngine loaded: no)"
+    ), "the window paints first, then its screens are built, all without QtWebEngine"

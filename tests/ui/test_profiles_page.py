@@ -409,7 +409,7 @@ def test_use_this_profile_switches_the_status_bar_and_window(qtbot, context: App
     window = build_main_window(context)
     qtbot.addWidget(window)
     page = ProfilesPage(context)
-    window.add_area(Area("profiles", "Profiles", "profiles", page, "Profiles and API keys"))
+    window.add_area(Area("profiles", "Profiles", "profiles", lambda: page, "Profiles and API keys"))
     window.show_area("profiles")  # beside the order screen, whose Ctrl+Return must not fire here
     with qtbot.waitSignal(context.profiles.ready, timeout=10000):
         window.show()  # the first paint loads the profiles, as at start-up
