@@ -7,7 +7,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from msp_desk.api import MspClient, RetryPolicy, make_http_client
+from msp_desk.api.client import MspClient
+from msp_desk.api.http import make_http_client
+from msp_desk.api.retry import RetryPolicy
 from tests.api.fake_msp import API_KEY, FakeMsp
 
 

@@ -9,27 +9,24 @@ import threading
 import httpx
 import pytest
 
-from msp_desk.api import (
+from msp_desk.api.client import MspClient
+from msp_desk.api.environments import Environment
+from msp_desk.api.errors import (
     ConnectionDropped,
-    DirectCardOrder,
-    Environment,
     InvalidApiKey,
     MalformedResponse,
-    MspClient,
     MspError,
     NetworkUnreachable,
     NotFound,
     OrderNotCreated,
     OrderStateUnknown,
-    RefundRequest,
     RequestRejected,
     RequestTimeout,
-    RetryPolicy,
     ServerError,
-    SiteUpdate,
-    TransactionFilters,
     ValidationFailed,
 )
+from msp_desk.api.request_models import DirectCardOrder, RefundRequest, SiteUpdate, TransactionFilters
+from msp_desk.api.retry import RetryPolicy
 from tests.api.fake_msp import API_KEY, FakeMsp, Reply, Seen, fixture_json, fixture_text
 
 CARD = "5747906991001442"

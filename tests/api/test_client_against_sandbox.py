@@ -8,21 +8,19 @@ from typing import Any
 import httpx
 import pytest
 
-from msp_desk.api import (
+from msp_desk.api.client import MspClient
+from msp_desk.api.errors import (
     ConnectionDropped,
-    DirectCardOrder,
     InvalidApiKey,
     MalformedResponse,
-    MspClient,
     NotFound,
     OrderNotCreated,
-    RetryPolicy,
     ServerError,
-    SiteUpdate,
-    TransactionFilters,
     ValidationFailed,
-    make_http_client,
 )
+from msp_desk.api.http import make_http_client
+from msp_desk.api.request_models import DirectCardOrder, SiteUpdate, TransactionFilters
+from msp_desk.api.retry import RetryPolicy
 from tests.api.fake_msp import fixture_json
 
 sandbox_server = pytest.importorskip("msp_desk.sandbox.server")

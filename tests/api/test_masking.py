@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from msp_desk.api import mask_key, redact
 from msp_desk.api.environments import Environment, base_url_for, environment_for_url
+from msp_desk.core.redaction import mask_key, redact
 
 KEY = "4192937dffd72a34bcaef4e4f589beb74188d0fa"
 

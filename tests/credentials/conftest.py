@@ -10,7 +10,7 @@ from __future__ import annotations
 import keyring.errors
 import pytest
 
-from msp_desk.credentials import ProfileStore
+from msp_desk.credentials.profiles import ProfileStore
 
 
 class _RaisingKeyring:

@@ -13,17 +13,15 @@ import pytest
 
 from msp_desk.api.environments import Environment
 from msp_desk.core import paths
-from msp_desk.credentials import (
+from msp_desk.credentials.profiles import (
     DuplicateProfileName,
-    KeyringState,
     KeyStorage,
     Profile,
     ProfileNotFound,
     ProfilesFileError,
     ProfileStore,
-    SecretStorageUnavailable,
-    SecretStore,
 )
+from msp_desk.credentials.secrets import KeyringState, SecretStorageUnavailable, SecretStore
 from tests.credentials.conftest import LockedKeyring
 from tests.helpers.memory_keyring import InMemoryKeyring
 

@@ -12,7 +12,8 @@ import subprocess
 import pytest
 
 from msp_desk.api.environments import Environment
-from msp_desk.credentials import KeyringState, Profile, ProfileStore, SecretStore
+from msp_desk.credentials.profiles import Profile, ProfileStore
+from msp_desk.credentials.secrets import KeyringState, SecretStore
 
 KEY = "4192937dffd72a34bcaef4e4f589beb74188d0fa"
 

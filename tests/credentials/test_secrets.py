@@ -6,7 +6,7 @@ import keyring.backends.fail
 import keyring.backends.null
 import pytest
 
-from msp_desk.credentials import KeyringState, SecretStorageUnavailable, SecretStore
+from msp_desk.credentials.secrets import KeyringState, SecretStorageUnavailable, SecretStore
 from tests.credentials.conftest import LockedKeyring, PlaintextKeyring, RefusingKeyring, UnopenableKeyring
 from tests.helpers.memory_keyring import InMemoryKeyring
 

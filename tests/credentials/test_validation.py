@@ -5,17 +5,13 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from msp_desk.api import InvalidApiKey, make_http_client
 from msp_desk.api.environments import Environment
-from msp_desk.credentials import (
-    Profile,
-    check_api_key,
-    check_connection,
-    client_for_profile,
-    mask_key,
-    validate_profile_form,
-    with_identity,
-)
+from msp_desk.api.errors import InvalidApiKey
+from msp_desk.api.http import make_http_client
+from msp_desk.core.redaction import mask_key
+from msp_desk.credentials.connection import check_connection, client_for_profile, with_identity
+from msp_desk.credentials.profiles import Profile
+from msp_desk.credentials.validation import check_api_key, validate_profile_form
 from tests.api.fake_msp import FakeMsp, Reply, fixture_text
 
 KEY = "4192937dffd72a34bcaef4e4f589beb74188d0fa"
