@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -80,6 +81,45 @@ class OrderForm(QWidget):
         layout.addWidget(self._options_group())
         layout.addStretch(1)
         self._fill_defaults()
+        self._set_tab_order()
+
+    def tab_chain(self) -> list[QWidget]:
+        """The form's controls in reading order: top to bottom, left to right."""
+        f = self.fields
+        return [
+            f["order_id"],
+            self.new_id_button,
+            f["amount"],
+            self.currency,
+            f["description"],
+            self.scenario,
+            f["card_number"],
+            f["card_holder"],
+            f["card_expiry"],
+            f["card_cvc"],
+            self.flexible_3d,
+            f["email"],
+            f["country"],
+            f["ip_address"],
+            f["locale"],
+            f["browser_user_agent"],
+            f["browser_language"],
+            f["browser_screen_width"],
+            f["browser_screen_height"],
+            f["browser_color_depth"],
+            f["browser_time_zone"],
+            f["notification_url"],
+            self.notification_method,
+            f["redirect_url"],
+            f["cancel_url"],
+        ]
+
+    def _set_tab_order(self) -> None:
+        # Side controls (currency, method, New ID) are made before their row's field,
+        # so creation order would send Tab backwards; the chain follows the screen instead.
+        chain = self.tab_chain()
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     # -- building --------------------------------------------------------------
 

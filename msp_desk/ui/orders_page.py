@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -120,6 +121,15 @@ class OrdersPage(QWidget):
             self._on_profile(context.profiles.active())
         self._show_buttons(send=True)
         self._refresh()
+        chain = [
+            self.form.tab_chain()[-1],
+            self.send_button,
+            self.retry_button,
+            self.check_button,
+            self.new_button,
+        ]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     # -- tabs ------------------------------------------------------------------
 
@@ -369,6 +379,15 @@ class OrdersPage(QWidget):
             self.form.set_enabled_for_sending(True)
             self._show_buttons(send=True)
         self._refresh()
+        chain = [
+            self.form.tab_chain()[-1],
+            self.send_button,
+            self.retry_button,
+            self.check_button,
+            self.new_button,
+        ]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _retry(self) -> None:
         if self.flow.retry():
@@ -396,6 +415,15 @@ class OrdersPage(QWidget):
         self.message.clear()
         self._show_buttons(send=True)
         self._refresh()
+        chain = [
+            self.form.tab_chain()[-1],
+            self.send_button,
+            self.retry_button,
+            self.check_button,
+            self.new_button,
+        ]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
         self.form.fields["card_number"].setFocus()
 
     def _remember(self, response: ApiResponse[Order]) -> None:

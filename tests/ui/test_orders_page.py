@@ -242,3 +242,16 @@ def test_live_profile_asks_before_charging(qtbot, page: OrdersPage, context: App
     assert page.message.text() == "Not sent."
     assert not page.flow.busy
     assert page.form.fields["card_number"].text() == "4111 1111 1111 1111"
+
+
+def test_tab_follows_the_form_down_to_send(qtbot, page: OrdersPage) -> None:
+    _pick(page, "4111111111111111")  # a complete order, so Send is enabled and in the chain
+    chain = page.form.tab_chain()
+    chain[0].setFocus()
+    qtbot.waitUntil(chain[0].hasFocus)
+    visited = [chain[0]]
+    for _ in range(len(chain)):
+        page.focusNextChild()
+        visited.append(QApplication.focusWidget())
+    assert visited[: len(chain)] == chain
+    assert visited[len(chain)] is page.send_button
