@@ -178,6 +178,10 @@ class OrderForm(QWidget):
         self.currency.setEditable(True)
         self.currency.addItems(COMMON_CURRENCIES)
         self.currency.setAccessibleName("Currency")
+        # An editable combo box shows screen readers its own text field as well.
+        line = self.currency.lineEdit()
+        if line is not None:
+            line.setAccessibleName("Currency")
         self.currency.currentTextChanged.connect(lambda _text: self._edited("currency", touched=False))
         self._row(form, "amount", extra=self.currency, extra_label="C&urrency")
         self._row(form, "description")
