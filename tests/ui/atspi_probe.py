@@ -5,6 +5,7 @@ virtualenv, and prints one JSON list of {role, name, labelled_by, showing}.
 Waits until the application shows the control named in argv[2].
 """
 
+import contextlib
 import json
 import sys
 import time
@@ -37,12 +38,11 @@ def describe(node):
 
 
 def walk(node, out):
-    try:
+    # A widget can go away while it is being read; the rest of the tree still counts.
+    with contextlib.suppress(Exception):
         out.append(describe(node))
         for index in range(node.childCount):
             walk(node.getChildAtIndex(index), out)
-    except Exception:  # a widget that went away while being read
-        pass
 
 
 deadline = time.time() + 60
