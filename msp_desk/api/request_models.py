@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
+from msp_desk.core.urls import NOTIFICATION_URL_MAX_LENGTH
+
 NotificationMethod = Literal["POST", "GET"]
 
 
@@ -74,7 +76,7 @@ class CardGatewayInfo(RequestModel):
 
 
 class PaymentOptions(RequestModel):
-    notification_url: str | None = Field(default=None, max_length=150)
+    notification_url: str | None = Field(default=None, max_length=NOTIFICATION_URL_MAX_LENGTH)
     notification_method: NotificationMethod | None = None
     redirect_url: str | None = None
     cancel_url: str | None = None
@@ -169,7 +171,7 @@ class SiteUpdate(RequestModel):
 
     name: str | None = Field(default=None, max_length=120)
     url: str | None = None
-    notification_url: str | None = Field(default=None, max_length=150)
+    notification_url: str | None = Field(default=None, max_length=NOTIFICATION_URL_MAX_LENGTH)
     price_from: int | None = None
     price_till: int | None = None
     support_email: str | None = None

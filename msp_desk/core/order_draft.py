@@ -8,17 +8,19 @@ and the CVC removed, so what is shown is what is sent, minus the secrets.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 import secrets
 import shlex
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from msp_desk.core import cards
 from msp_desk.core.money import AmountError, to_minor_units
 from msp_desk.core.redaction import mask
+from msp_desk.core.urls import NOTIFICATION_URL_MAX_LENGTH, looks_like_web_url
 
 # Statuses after which nothing more happens to a fresh card order without someone acting.
 FINAL_STATUSES = frozenset(
@@ -26,8 +28,6 @@ FINAL_STATUSES = frozenset(
 )
 API_KEY_PLACEHOLDER = "$MSP_API_KEY"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_IPV4 = re.compile(r"^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$")
-_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 
 def new_order_id(now: datetime | None = None) -> str:
@@ -111,10 +111,12 @@ class OrderDraft:
                 found[name] = "Enter the page the shopper returns to; msp-desk stops the browser there."
         for name in ("notification_url", "redirect_url", "cancel_url"):
             value = getattr(self, name).strip()
-            if value and not _URL.match(value):
+            if value and not looks_like_web_url(value):
                 found[name] = "A URL starts with http:// or https://."
-        if len(self.notification_url.strip()) > 150:
-            found["notification_url"] = "MultiSafepay takes notification URLs of at most 150 characters."
+        if len(self.notification_url.strip()) > NOTIFICATION_URL_MAX_LENGTH:
+            found["notification_url"] = (
+                f"MultiSafepay takes notification URLs of at most {NOTIFICATION_URL_MAX_LENGTH} characters."
+            )
         for name in ("browser_screen_width", "browser_screen_height", "browser_color_depth"):
             value = getattr(self, name).strip()
             if value and not value.isdigit():
@@ -182,10 +184,6 @@ class OrderDraft:
         self.card_expiry = ""
         self.card_cvc = ""
 
-    @classmethod
-    def field_names(cls) -> list[str]:
-        return [f.name for f in fields(cls)]
-
 
 def preview(payload: dict[str, Any]) -> dict[str, Any]:
     """The body as it may be shown or copied: card number masked, CVC gone."""
@@ -219,8 +217,8 @@ def is_final(status: str | None) -> bool:
 
 
 def _valid_ip(value: str) -> bool:
-    match = _IPV4.match(value)
-    if match:
-        return all(int(part) <= 255 for part in match.groups())
-    # IPv6: hex groups and colons, at least two colons.
-    return bool(re.fullmatch(r"[0-9A-Fa-f:.]+", value)) and value.count(":") >= 2
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True

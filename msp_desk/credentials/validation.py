@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from msp_desk.api.environments import Environment
 from msp_desk.core.redaction import mask_key
+from msp_desk.core.urls import NOTIFICATION_URL_MAX_LENGTH, looks_like_web_url
 from msp_desk.credentials.profiles import Profile
 
 KEY_LENGTH = 40
-_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 __all__ = ["KEY_LENGTH", "FormCheck", "check_api_key", "mask_key", "validate_profile_form"]
 
@@ -75,10 +74,12 @@ def validate_profile_form(
         check.errors["environment"] = "Choose Sandbox, Test or Live."
 
     url = (notification_url or "").strip()
-    if url and not _URL.match(url):
+    if url and not looks_like_web_url(url):
         check.errors["notification_url"] = "The notification URL must start with http:// or https://."
-    elif len(url) > 150:
-        check.errors["notification_url"] = "MultiSafepay accepts notification URLs of up to 150 characters."
+    elif len(url) > NOTIFICATION_URL_MAX_LENGTH:
+        check.errors["notification_url"] = (
+            f"MultiSafepay accepts notification URLs of up to {NOTIFICATION_URL_MAX_LENGTH} characters."
+        )
     elif url.startswith("http://") and environment is not Environment.SANDBOX:
         check.warnings["notification_url"] = "MultiSafepay only delivers webhooks to https:// URLs."
     return check

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from msp_desk.core.redaction import mask_key
+from msp_desk.core.urls import NOTIFICATION_URL_MAX_LENGTH
 from msp_desk.sandbox import orders
 from msp_desk.sandbox.cards import BRAND_NAMES, TEST_CARDS, Behaviour, Brand, behaviour_of
 from msp_desk.sandbox.errors import ApiError, invalid_api_key, order_not_found
@@ -146,7 +147,7 @@ class Engine:
                 changes[name] = value
             elif name in {"notification_url", "url"}:
                 try:
-                    changes[name] = check_url(value, name, max_len=150)
+                    changes[name] = check_url(value, name, max_len=NOTIFICATION_URL_MAX_LENGTH)
                 except ApiError as exc:
                     raise _site_error(name, exc.error_info) from None
                 if name == "url" and changes[name] is None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from msp_desk.core.urls import NOTIFICATION_URL_MAX_LENGTH
 from msp_desk.sandbox.cards import CARD_GATEWAYS, Brand, brand_of, expected_cvc_lengths, luhn_valid
 from msp_desk.sandbox.errors import ApiError
 
@@ -214,7 +215,9 @@ def parse_order_request(body: dict[str, Any], today: dt.date) -> OrderRequest:
 def parse_payment_options(options: dict[str, Any]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     result["notification_url"] = check_url(
-        options.get("notification_url"), "payment_options.notification_url", max_len=150
+        options.get("notification_url"),
+        "payment_options.notification_url",
+        max_len=NOTIFICATION_URL_MAX_LENGTH,
     )
     method = options.get("notification_method")
     if method is None or method == "":

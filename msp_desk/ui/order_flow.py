@@ -119,7 +119,7 @@ class OrderFlow(QObject):
         self._request = None  # MultiSafepay has it: the card is no longer needed anywhere
         self.answered.emit(response)
         order = response.data
-        if order.customer_verification is not None and (order.status or "") == "initialized":
+        if order.needs_3ds:
             self.needs_verification.emit(response)
         elif is_final(order.status) or not order.status:
             self.finished.emit(response)

@@ -288,10 +288,10 @@ class OrdersPage(QWidget):
         browser = self._prepare_browser()
         draft = self.form.draft()
         redirect_url, cancel_url = draft.redirect_url.strip(), draft.cancel_url.strip()
-        if self.use_payment_url.isChecked() and order.payment_url:
+        html = order.customer_verification.html if order.customer_verification else None
+        if order.payment_url and (self.use_payment_url.isChecked() or not html):
             browser.start_url(order.payment_url, redirect_url, cancel_url)
         else:
-            html = order.customer_verification.html if order.customer_verification else None
             browser.start_form(html or "", self.flow.base_url or self._base_url(), redirect_url, cancel_url)
         self.verification_hint.setText(
             "Complete 3-D Secure below; msp-desk stops when the shop's page is reached."

@@ -63,7 +63,6 @@ class ThreeDSecureView(QWidget):
     """Web view plus the list of hops; ``finished(outcome, url)`` ends the flow."""
 
     finished = Signal(str, str)
-    hop_added = Signal(object)
     request_seen = Signal(str, str)
 
     def __init__(
@@ -170,7 +169,6 @@ class ThreeDSecureView(QWidget):
     def _add_hop(self, hop: Hop) -> None:
         self.hops.append(hop)
         self.trace.addItem(str(hop))
-        self.hop_added.emit(hop)
 
     def _on_navigation(self, request: QWebEngineNavigationRequest) -> None:
         # Refusing here, before the browser follows a redirect, keeps the

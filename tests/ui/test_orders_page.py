@@ -255,3 +255,14 @@ def test_tab_follows_the_form_down_to_send(qtbot, page: OrdersPage) -> None:
         visited.append(QApplication.focusWidget())
     assert visited[: len(chain)] == chain
     assert visited[len(chain)] is page.send_button
+
+
+def test_payment_url_can_run_the_challenge_instead_of_the_form(qtbot, page: OrdersPage) -> None:
+    page.use_payment_url.setChecked(True)
+    _pick(page, "4111111111111111")
+    qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
+    _answer_challenge(qtbot, page, "auth-Y")
+    qtbot.waitUntil(lambda: page.result.status.text() == "Completed", timeout=30000)
+    hops = [page.result.trace.item(i).text() for i in range(page.result.trace.count())]
+    assert hops[0].startswith("GET "), hops
+    assert "/customer-verification" in hops[0], hops
