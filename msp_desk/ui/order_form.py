@@ -6,7 +6,7 @@ import itertools
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLocale, QSignalBlocker, Signal
+from PySide6.QtCore import QEvent, QLocale, QSignalBlocker, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -364,6 +364,13 @@ class OrderForm(QWidget):
             if visible:
                 shown_labels.add(label)
         return problems
+
+    def changeEvent(self, event: QEvent) -> None:
+        # A switch between light and dark desktop themes: keep problem text readable.
+        if event.type() == QEvent.Type.PaletteChange:
+            for label in self.errors.values():
+                label.setStyleSheet(alert_style(self.palette()))
+        super().changeEvent(event)
 
     # -- behaviour ---------------------------------------------------------------
 

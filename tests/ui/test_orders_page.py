@@ -266,3 +266,15 @@ def test_payment_url_can_run_the_challenge_instead_of_the_form(qtbot, page: Orde
     hops = [page.result.trace.item(i).text() for i in range(page.result.trace.count())]
     assert hops[0].startswith("GET "), hops
     assert "/customer-verification" in hops[0], hops
+
+
+def test_problem_text_stays_readable_on_a_dark_palette(qtbot, page: OrdersPage) -> None:
+    from PySide6.QtGui import QColor, QPalette
+
+    dark = QPalette()
+    dark.setColor(QPalette.ColorRole.Window, QColor("#202124"))
+    dark.setColor(QPalette.ColorRole.WindowText, QColor("#e8eaed"))
+    page.setPalette(dark)
+    assert "#ef9a9a" in page.form.errors["card_number"].styleSheet()
+    page.setPalette(QPalette(QColor("#f0f0f0")))
+    assert "#c62828" in page.form.errors["card_number"].styleSheet()
