@@ -13,8 +13,10 @@ from msp_desk.api.errors import (
     ConnectionDropped,
     InvalidApiKey,
     MalformedResponse,
+    NetworkUnreachable,
     NotFound,
     OrderNotCreated,
+    RequestTimeout,
     ServerError,
     ValidationFailed,
 )
@@ -124,6 +126,7 @@ def test_wrong_key_and_unknown_order(http: httpx.Client, sandbox: Any, client: M
         ("malformed", MalformedResponse, "code", "not_json"),
         ("truncated", MalformedResponse, "code", "truncated"),
         ("drop", ConnectionDropped, "code", "connection_dropped"),
+        ("latency=1500", RequestTimeout, "code", "timeout"),
     ],
 )
 def test_faults_on_every_request_become_typed_errors(
@@ -179,3 +182,21 @@ def test_dropped_create_reports_not_created_and_retry_makes_one(
     assert orders_named(client, "sb-drop-1") == []
     assert not client.create_direct_card_order(card_order("sb-drop-1")).reconciled
     assert len(orders_named(client, "sb-drop-1")) == 1
+
+
+def test_a_sandbox_that_is_gone_is_unreachable(http: httpx.Client) -> None:
+    with sandbox_server.SandboxServer(api_keys=[KEY]) as server:
+        base_url = server.base_url
+    client = MspClient(http, base_url, KEY, retry=NO_WAIT)
+    with pytest.raises(NetworkUnreachable) as caught:
+        client.me()
+    assert "Cannot reach 127.0.0.1" in caught.value.message
+
+
+def test_a_refused_order_names_the_field(client: MspClient) -> None:
+    order = card_order("sb-bad-amount").model_copy(update={"currency": "XXX"})
+    with pytest.raises(ValidationFailed) as caught:
+        client.create_direct_card_order(order)
+    assert caught.value.code == 1002
+    assert caught.value.field == "currency"
+    assert KEY not in str(caught.value)
