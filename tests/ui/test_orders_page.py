@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Iterator
 
@@ -87,8 +88,9 @@ def _answer_challenge(qtbot, page: OrdersPage, button_id: str, check=None) -> No
 
 
 def test_3ds_success_ends_completed_and_forgets_the_card(
-    qtbot, page: OrdersPage, context: AppContext
+    qtbot, page: OrdersPage, context: AppContext, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     _pick(page, "4111111111111111")
     assert page.form.expected.text() == "Expected: Completed after 3-D Secure"
     order_id = page.form.fields["order_id"].text()
@@ -116,6 +118,9 @@ def test_3ds_success_ends_completed_and_forgets_the_card(
     assert any(hop["path"] == "/3ds2/sim/acs" for hop in entry.trace)
     raw = sqlite3.connect(context.history.path).execute("SELECT * FROM orders").fetchall()
     assert "4111111111111111" not in repr(raw)
+    assert caplog.records, "the flow logs what it does"
+    assert "4111111111111111" not in caplog.text
+    assert "4111 1111 1111 1111" not in caplog.text
 
 
 def test_3ds_failure_card_is_declined(qtbot, page: OrdersPage) -> None:
@@ -182,6 +187,7 @@ def test_rejected_order_keeps_the_form_for_fixing(qtbot, page: OrdersPage, conte
     qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.message.text().startswith("⚠"), timeout=20000)
     assert "already used" in page.message.text()
+    assert "3335" not in page.message.text()
     assert page.form.fields["card_number"].text() == "4012 0010 3844 3335", "nothing typed is lost"
     assert page.send_button.isVisible()
     assert page.send_button.isEnabled()
