@@ -67,3 +67,14 @@ def test_shared_http_client_identifies_msp_desk(context: AppContext) -> None:
     assert isinstance(context.http, httpx.Client)
     assert context.http is context.http
     assert context.http.headers["User-Agent"].startswith("msp-desk/0.1.0")
+
+
+def test_closing_the_app_stops_the_sandbox(qtbot) -> None:
+    ctx = AppContext()
+    server = ctx.sandbox.ensure_running()
+    url = server.base_url + "_sandbox/hello"
+    assert httpx.get(url, timeout=5).status_code == 200
+    ctx.close()
+    assert not ctx.sandbox.running
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(url, timeout=2)
