@@ -137,6 +137,11 @@ class OrdersPage(QWidget):
         tab = QWidget(self)
         layout = QVBoxLayout(tab)
         label = QLabel("JSON to be sent (card number masked, CVC left out):", tab)
+        self.agent_note = QLabel(
+            "The embedded browser's user agent joins customer.browser when the order is sent.", tab
+        )
+        self.agent_note.setObjectName("userAgentNote")
+        self.agent_note.setWordWrap(True)
         self.preview = QPlainTextEdit(tab)
         self.preview.setObjectName("requestPreview")
         self.preview.setAccessibleName("Request preview")
@@ -149,6 +154,7 @@ class OrdersPage(QWidget):
         self.copy_curl.clicked.connect(self._copy_curl)
         layout.addWidget(label)
         layout.addWidget(self.preview, 1)
+        layout.addWidget(self.agent_note)
         layout.addWidget(self.copy_curl, 0, Qt.AlignmentFlag.AlignLeft)
         return tab
 
@@ -210,6 +216,7 @@ class OrdersPage(QWidget):
             )
         else:
             self.preview.setPlainText(preview_json(self.form.draft().payload()))
+        self.agent_note.setVisible(not self.form.fields["browser_user_agent"].text().strip())
         self.copy_curl.setEnabled(not problems)
         can_send = not problems and self.profile is not None and not self.flow.busy and not self._order_exists
         self.send_button.setEnabled(can_send)
