@@ -1,8 +1,9 @@
 """HTTP routes: MultiSafepay's JSON API under /v1/json, plus the browser pages at the root.
 
 Handlers stay thin: authenticate, hand the raw body to the engine, wrap the
-answer. Every refusal is MultiSafepay's JSON error body; nothing a client
-sends can produce a 500 or a traceback.
+answer. Every refusal under /v1/json is MultiSafepay's JSON error body; the
+browser pages refuse with a short HTML page, since a person reads those.
+Nothing a client sends can produce a 500 or a traceback.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -23,13 +25,15 @@ from msp_desk.sandbox.engine import Engine, SiteNotFoundError
 from msp_desk.sandbox.errors import ApiError, error_body
 from msp_desk.sandbox.faults import FaultMiddleware, Scope, parse_fault
 from msp_desk.sandbox.store import Site
-from msp_desk.sandbox.validation import parse_json_object
+from msp_desk.sandbox.validation import E_UNKNOWN, is_text, parse_json_object
 
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/v1/json"
 MAX_BODY = 1_000_000
 """Bigger bodies are refused; nothing MultiSafepay accepts comes close."""
+MAX_PATH_IN_MESSAGE = 200
+"""Error messages quote the path, but not an arbitrarily long one."""
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -74,12 +78,68 @@ def _error(exc: ApiError) -> JSONResponse:
 
 async def _body(request: Request) -> bytes:
     length = request.headers.get("content-length")
-    if length and length.isdigit() and int(length) > MAX_BODY:
+    if length and length.isascii() and length.isdigit() and int(length) > MAX_BODY:
         raise ApiError(1000, f"Invalid request: the body is larger than {MAX_BODY} bytes", 413)
     body = await request.body()
     if len(body) > MAX_BODY:
         raise ApiError(1000, f"Invalid request: the body is larger than {MAX_BODY} bytes", 413)
     return body
+
+
+async def _form_fields(request: Request) -> dict[str, str]:
+    """The posted form's text fields; file parts are ignored, since no sandbox page has a file input.
+
+    A body the form parser cannot read is the browser's (or the test's) mistake: error 1000, HTTP 400.
+    """
+    await _body(request)  # the size limit, before the parser buffers anything
+    try:
+        async with request.form() as form:
+            fields = {key: value for key, value in form.multi_items() if isinstance(value, str)}
+    except (HTTPException, MultiPartException) as exc:
+        detail = exc.detail if isinstance(exc, HTTPException) else exc.message
+        raise ApiError(E_UNKNOWN, f"Invalid request: the form could not be read ({detail})") from None
+    for key, value in fields.items():
+        if not (is_text(key) and is_text(value)):
+            raise ApiError(E_UNKNOWN, "Invalid request: a form field is not valid Unicode text")
+    return fields
+
+
+def _is_api_path(path: str) -> bool:
+    return path == API_PREFIX or path.startswith(API_PREFIX + "/")
+
+
+def _html_page(title: str, message: str, status: int, headers: dict[str, str] | None = None) -> HTMLResponse:
+    return HTMLResponse(threeds.message_page(title, message), status_code=status, headers=headers)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """What the router and the request parser refuse: unknown paths, wrong methods, unreadable bodies.
+
+    Under /v1/json the answer is MultiSafepay's JSON error body; elsewhere a browser is the
+    client, so it gets a page. The status is the real one; only a 404 says "Not found".
+    """
+    status = exc.status_code if isinstance(exc, HTTPException) else 400
+    headers = dict(exc.headers or {}) if isinstance(exc, HTTPException) else {}
+    detail = exc.detail if isinstance(exc, HTTPException) else "Bad Request"
+    path = request.url.path
+    if len(path) > MAX_PATH_IN_MESSAGE:
+        path = path[:MAX_PATH_IN_MESSAGE] + "…"
+    if status == 404:
+        title, info = "Not found", f"Not found: {path}"
+    elif status == 405:
+        allowed = headers.get("Allow") or headers.get("allow")
+        title = "Method not allowed"
+        info = f"Invalid request: {request.method} is not allowed on {path}"
+        if allowed:
+            info += f" (allowed: {allowed})"
+    else:
+        title, info = "Invalid request", f"Invalid request: {detail}"
+    if _is_api_path(request.url.path):
+        body = error_body(E_UNKNOWN, info)
+        if status == 404:
+            body["message"] = "Not found"  # as MultiSafepay answers a path it does not serve
+        return JSONResponse(body, status_code=status, headers=headers)
+    return _html_page(title, info, status, headers)
 
 
 def _root(request: Request) -> str:
@@ -103,6 +163,22 @@ def build_app(engine: Engine) -> FaultMiddleware:
                 # A sandbox bug: log it once, answer like MultiSafepay would, keep serving.
                 log.exception("unexpected error handling %s %s", request.method, request.url.path)
                 return JSONResponse(error_body(9999, "Unknown error"), status_code=500)
+
+        return run
+
+    def page(handler: Handler) -> Handler:
+        """The browser pages' guard: refusals and sandbox bugs alike end on a page a person can read."""
+
+        async def run(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except HTTPException:
+                raise  # the router's and parser's own refusals: http_error answers them
+            except ApiError as exc:
+                return _html_page("Payment problem", exc.error_info, exc.http_status)
+            except Exception:
+                log.exception("unexpected error handling %s %s", request.method, request.url.path)
+                return _html_page("Sandbox error", "The sandbox failed on this page; see its log.", 500)
 
         return run
 
@@ -178,24 +254,21 @@ def build_app(engine: Engine) -> FaultMiddleware:
 
     # browser pages
 
-    def _html_error(exc: ApiError) -> HTMLResponse:
-        return HTMLResponse(threeds.message_page("Payment problem", exc.error_info), status_code=400)
-
     async def customer_verification(request: Request) -> Response:
         md = request.query_params.get("md", "")
-        return RedirectResponse(f"{threeds.ACS_PATH}?MD={md}", status_code=303)
+        return RedirectResponse(f"{threeds.ACS_PATH}?{urlencode({'MD': md})}", status_code=303)
 
     async def acs(request: Request) -> Response:
         if request.method == "POST":
-            form = await request.form()
-            md = str(form.get("MD") or "")
-            posted_term = str(form.get("TermUrl") or "")
+            form = await _form_fields(request)
+            md = form.get("MD", "")
+            posted_term = form.get("TermUrl", "")
         else:
             md = request.query_params.get("MD", "")
             posted_term = ""
         found = engine.order_for_token(md)
         if found is None:
-            return _html_error(ApiError(1000, "Unknown or expired 3D Secure session."))
+            raise ApiError(E_UNKNOWN, "Unknown or expired 3D Secure session.")
         order, site = found
         term_url = engine.term_url(order, _root(request))
         if posted_term and posted_term.startswith(("http://", "https://")):
@@ -203,29 +276,26 @@ def build_app(engine: Engine) -> FaultMiddleware:
         return HTMLResponse(threeds.acs_page(order.doc, site.name, md, term_url))
 
     async def term(request: Request) -> Response:
-        form = await request.form()
-        outcome = str(form.get("PaRes") or "")
+        form = await _form_fields(request)
+        outcome = form.get("PaRes", "")
         if outcome not in threeds.OUTCOME_VALUES:
-            return _html_error(ApiError(1000, "Missing or unknown 3D Secure result (PaRes)."))
-        try:
-            redirect = engine.complete_3ds(
-                str(form.get("MD") or ""), request.query_params.get("mspid", ""), outcome, _root(request)
-            )
-        except ApiError as exc:
-            return _html_error(exc)
+            raise ApiError(E_UNKNOWN, "Missing or unknown 3D Secure result (PaRes).")
+        redirect = engine.complete_3ds(
+            form.get("MD", ""), request.query_params.get("mspid", ""), outcome, _root(request)
+        )
         return RedirectResponse(redirect.url, status_code=303)
 
     async def payment_page(request: Request) -> Response:
         session = request.path_params["session_id"]
         found = engine.order_for_token(session)
         if found is None or found[0].private.get("session_id") != session:
-            return _html_error(ApiError(1000, "Unknown or expired payment session."))
+            raise ApiError(E_UNKNOWN, "Unknown or expired payment session.")
         order, site = found
         if request.method == "GET":
             if order.doc["status"] != "initialized":
                 return HTMLResponse(threeds.finished_page(order.doc))
             return HTMLResponse(threeds.payment_page(order.doc, site.name, request.url.path))
-        form = {k: str(v) for k, v in (await request.form()).items()}
+        form = await _form_fields(request)
         try:
             redirect = engine.pay_on_page(session, form, _root(request))
         except ApiError as exc:
@@ -257,18 +327,13 @@ def build_app(engine: Engine) -> FaultMiddleware:
         Route(f"{api}/_sandbox/hello", hello, methods=["GET"]),
         Route(f"{api}/_sandbox/notifications", guarded(notifications), methods=["GET"]),
         Route(f"{api}/_sandbox/faults", guarded(faults), methods=["GET", "POST", "DELETE"]),
-        Route("/customer-verification", customer_verification, methods=["GET"]),
-        Route(threeds.ACS_PATH, acs, methods=["GET", "POST"]),
-        Route(threeds.TERM_PATH, term, methods=["POST"]),
-        Route("/connect/{session_id}/", payment_page, methods=["GET", "POST"]),
-        Route("/sandbox/finished", finished, methods=["GET"]),
-        Route("/", index, methods=["GET"]),
+        Route("/customer-verification", page(customer_verification), methods=["GET"]),
+        Route(threeds.ACS_PATH, page(acs), methods=["GET", "POST"]),
+        Route(threeds.TERM_PATH, page(term), methods=["POST"]),
+        Route("/connect/{session_id}/", page(payment_page), methods=["GET", "POST"]),
+        Route("/sandbox/finished", page(finished), methods=["GET"]),
+        Route("/", page(index), methods=["GET"]),
     ]
-
-    async def http_error(request: Request, exc: Exception) -> Response:
-        status = exc.status_code if isinstance(exc, HTTPException) else 404
-        info = "Method not allowed" if status == 405 else f"Not found: {request.url.path}"
-        return JSONResponse(error_body(1000 if status == 405 else 1006, info), status_code=status)
 
     app = Starlette(routes=routes, exception_handlers={HTTPException: http_error})
 

@@ -68,6 +68,9 @@ def main(argv: list[str]) -> int:
         # A fresh key each run unless a state file already holds the default site's key.
         keys = None if state is not None else [secrets.token_hex(20)]
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # The form parser warns about every malformed browser form; the sandbox already answers those
+    # with a 400 page, so the warning would only repeat a client's mistake in the server log.
+    logging.getLogger("python_multipart").setLevel(logging.ERROR)
 
     stop = threading.Event()
 

@@ -40,6 +40,7 @@ from msp_desk.sandbox.validation import (
     check_amount,
     check_currency,
     check_url,
+    id_digits,
     parse_card,
     parse_json_object,
     parse_order_request,
@@ -582,7 +583,7 @@ class Engine:
         return f"{root}/sandbox/finished?{query}"
 
     def finished_order(self, mspid: str) -> dict[str, Any] | None:
-        if not mspid.isdigit() or len(mspid) > 20:
+        if not id_digits(mspid):
             return None
         order = self.store.order_by_transaction_id(int(mspid))
         return None if order is None else order.doc
@@ -675,6 +676,6 @@ def _decode_cursor(value: str | None, name: str) -> int | None:
     except (ValueError, UnicodeDecodeError):
         text = ""
     prefix, _, number = text.partition(":")
-    if prefix != "tx" or not number.isdigit() or len(number) > 20:
+    if prefix != "tx" or not id_digits(number):
         raise ApiError(E_UNKNOWN, f"Invalid {name}: not a cursor returned by this API")
     return int(number)

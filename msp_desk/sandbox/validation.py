@@ -46,7 +46,46 @@ def parse_json_object(raw: bytes) -> dict[str, Any]:
         raise ApiError(E_UNKNOWN, f"Invalid request: the body is not valid JSON ({_short(exc)})") from None
     if not isinstance(value, dict):
         raise ApiError(E_UNKNOWN, "Invalid request: the body must be a JSON object")
+    bad = _not_text_at(value)
+    if bad is not None:
+        raise ApiError(E_UNKNOWN, f"Invalid {bad}: not valid Unicode text (an unpaired surrogate)")
     return value
+
+
+def is_text(value: str) -> bool:
+    """False for strings holding lone UTF-16 surrogates, which SQLite and UTF-8 output both refuse.
+
+    JSON lets a client write one as an escape (``"\\ud800"``), and some decoders (UTF-7 forms,
+    json's own ``surrogatepass``) turn bytes into one.
+    """
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _not_text_at(value: dict[str, Any]) -> str | None:
+    """Where in a parsed body the first string or key that is not text sits, e.g. ``customer.city``.
+
+    Iterative, because a body may be nested as deep as the JSON parser allows.
+    """
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, str):
+            if not is_text(item):
+                return path or "request: a field with an empty name"
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                if not is_text(key):
+                    return f"{path} (a field name)" if path else "request: a field name"
+                stack.append((f"{path}.{key}"[:100] if path else key[:100], child))
+        elif isinstance(item, list):
+            stack.extend((f"{path}[{index}]"[:100], child) for index, child in enumerate(item))
+    return None
 
 
 def _short(exc: BaseException) -> str:
@@ -368,3 +407,10 @@ def parse_expiry(value: Any, today: dt.date) -> str:
     if (year, month) < (today.year, today.month):
         raise ApiError(E_UNKNOWN, f"Invalid {label}: the card has expired")
     return text
+
+
+def id_digits(text: str) -> bool:
+    """Whether ``text`` is an id or count int() and SQLite both take."""
+    # ASCII only: str.isdigit() also accepts "²", which int() refuses. At most 18 digits keeps
+    # int() cheap and the value inside SQLite's 64-bit integers.
+    return text.isascii() and text.isdigit() and len(text) <= 18
