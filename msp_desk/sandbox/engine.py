@@ -44,6 +44,7 @@ from msp_desk.sandbox.validation import (
     parse_card,
     parse_json_object,
     parse_order_request,
+    parse_transaction_query,
 )
 
 log = logging.getLogger(__name__)
@@ -478,32 +479,15 @@ class Engine:
     # GET /transactions
 
     def list_transactions(self, site: Site, params: dict[str, str], base_url: str) -> dict[str, Any]:
-        limit_text = params.get("limit", "100")
-        if not limit_text.isdigit() or not 1 <= int(limit_text) <= 1000:
-            raise ApiError(E_UNKNOWN, "Invalid limit: expected an integer from 1 to 1000")
-        limit = int(limit_text)
+        query = parse_transaction_query(params)
+        limit = query.limit
         after = _decode_cursor(params.get("after"), "after")
         before = _decode_cursor(params.get("before"), "before")
-        if "site_id" in params and params["site_id"] != str(site.site_id):
+        if query.site_id is not None and query.site_id != site.site_id:
+            # A website key sees only its own transactions; another site's id simply has none.
             items: list[dict[str, Any]] = []
         else:
-            filters = {
-                k: v
-                for k, v in params.items()
-                if k
-                in {
-                    "status",
-                    "financial_status",
-                    "payment_method",
-                    "type",
-                    "currency",
-                    "created_from",
-                    "created_until",
-                    "completed_from",
-                    "completed_until",
-                }
-            }
-            items = self.store.list_transactions(site.site_id, filters, limit, after, before)
+            items = self.store.list_transactions(site.site_id, query.filters, limit, after, before)
         next_cursor = prev_cursor = None
         if items:
             oldest, newest = items[-1]["transaction_id"], items[0]["transaction_id"]

@@ -34,6 +34,28 @@ CURRENCIES = frozenset(
 MAX_AMOUNT = 10**11
 """A billion euros in cents: anything above is a unit mistake, and keeps sums far from float trouble."""
 
+ORDER_STATUSES = frozenset(
+    {
+        "initialized",
+        "completed",
+        "declined",
+        "cancelled",
+        "expired",
+        "void",
+        "uncleared",
+        "refunded",
+        "partial_refunded",
+        "reserved",
+        "shipped",
+        "chargeback",
+    }
+)
+FINANCIAL_STATUSES = frozenset(
+    {"initialized", "completed", "declined", "cancelled", "expired", "uncleared", "void"}
+)
+TRANSACTIONS_MAX_LIMIT = 1000
+TRANSACTIONS_DEFAULT_LIMIT = 100
+
 
 def parse_json_object(raw: bytes) -> dict[str, Any]:
     """The request body as a JSON object, or error 1000 saying what is wrong with it."""
@@ -409,8 +431,80 @@ def parse_expiry(value: Any, today: dt.date) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class TransactionQuery:
+    """GET /transactions parameters, checked. ``filters`` holds column filters and normalised times."""
+
+    limit: int
+    filters: dict[str, str]
+    site_id: int | None
+
+
+_FREE_FILTERS = ("payment_method", "type", "currency")
+_TIME_FILTERS = (
+    ("created_from", "created_until"),
+    ("completed_from", "completed_until"),
+)
+
+
+def parse_transaction_query(params: dict[str, str]) -> TransactionQuery:
+    """Check the list filters, so a typo answers 400 naming the parameter instead of an empty list.
+
+    An empty value counts as not given, as a search form with blank fields sends them.
+    """
+    given = {name: value for name, value in params.items() if value != ""}
+    limit_text = given.get("limit", str(TRANSACTIONS_DEFAULT_LIMIT))
+    if not id_digits(limit_text) or not 1 <= int(limit_text) <= TRANSACTIONS_MAX_LIMIT:
+        raise ApiError(E_UNKNOWN, f"Invalid limit: expected an integer from 1 to {TRANSACTIONS_MAX_LIMIT}")
+    site_id = None
+    if "site_id" in given:
+        if not id_digits(given["site_id"]):
+            raise ApiError(E_UNKNOWN, "Invalid site_id: expected a website id (digits only)")
+        site_id = int(given["site_id"])
+    filters: dict[str, str] = {}
+    for name, allowed in (("status", ORDER_STATUSES), ("financial_status", FINANCIAL_STATUSES)):
+        if name in given:
+            if given[name] not in allowed:
+                raise ApiError(E_UNKNOWN, f"Invalid {name}: expected one of {', '.join(sorted(allowed))}")
+            filters[name] = given[name]
+    for name in _FREE_FILTERS:
+        if name in given:
+            filters[name] = given[name]
+    for start, end in _TIME_FILTERS:
+        if start in given:
+            filters[start] = _list_time(given[start], start, end_of_day=False)
+        if end in given:
+            filters[end] = _list_time(given[end], end, end_of_day=True)
+        if start in filters and end in filters and filters[start] > filters[end]:
+            raise ApiError(E_UNKNOWN, f"Invalid {start}: it is after {end}")
+    return TransactionQuery(int(limit_text), filters, site_id)
+
+
 def id_digits(text: str) -> bool:
     """Whether ``text`` is an id or count int() and SQLite both take."""
     # ASCII only: str.isdigit() also accepts "²", which int() refuses. At most 18 digits keeps
     # int() cheap and the value inside SQLite's 64-bit integers.
     return text.isascii() and text.isdigit() and len(text) <= 18
+
+
+def _list_time(value: str, name: str, *, end_of_day: bool) -> str:
+    """An ISO 8601 date or date-time, as the stored UTC ``YYYY-MM-DDTHH:MM:SS`` for comparison.
+
+    A bare date in an ``_until`` filter includes that whole day. A time with an offset is
+    converted to UTC; one without is taken as UTC, like the timestamps the API answers with.
+    """
+    try:
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            moment = dt.datetime.fromisoformat(value)
+            if moment.tzinfo is not None:
+                moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+        else:
+            moment = dt.datetime.combine(day, dt.time.max if end_of_day else dt.time.min)
+    except (ValueError, OverflowError):
+        raise ApiError(
+            E_UNKNOWN,
+            f"Invalid {name}: expected a date or date-time such as 2024-05-01 or 2024-05-01T13:45:00",
+        ) from None
+    return moment.isoformat(timespec="seconds")

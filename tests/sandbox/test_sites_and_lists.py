@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import httpx
+import pytest
 
 from msp_desk.sandbox.server import SandboxServer
 from tests.sandbox.conftest import KEY_A, assert_valid, direct_order
@@ -81,3 +84,61 @@ def test_transactions_filter_and_cursor_paging(client_b: httpx.Client, order_id:
     assert bad.status_code == 400
     assert "limit" in bad.json()["error_info"]
     assert client_b.get("transactions", params={"after": "garbage"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("params", "name"),
+    [
+        ({"created_from": "garbage"}, "created_from"),
+        ({"created_until": "2024-13-01"}, "created_until"),
+        ({"completed_from": "yesterday"}, "completed_from"),
+        ({"completed_until": "xyz"}, "completed_until"),
+        ({"completed_until": "9999-12-31T23:00:00-05:00"}, "completed_until"),  # past year 9999 in UTC
+        ({"created_from": "2024-06-02", "created_until": "2024-06-01"}, "created_from"),
+        ({"site_id": "abc"}, "site_id"),
+        ({"site_id": "-1"}, "site_id"),
+        ({"site_id": "9" * 40}, "site_id"),
+        ({"limit": "0"}, "limit"),
+        ({"limit": "5000"}, "limit"),
+        ({"limit": "x"}, "limit"),
+        ({"limit": "1.5"}, "limit"),
+        ({"limit": "²"}, "limit"),
+        ({"status": "paid"}, "status"),
+        ({"status": "COMPLETED"}, "status"),
+        ({"financial_status": "refunded"}, "financial_status"),
+    ],
+)
+def test_transactions_refuse_bad_filters_naming_them(
+    client: httpx.Client, params: dict[str, str], name: str
+) -> None:
+    response = client.get("transactions", params=params)
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["success"], body["data"], body["error_code"]) == (False, {}, 1000)
+    assert body["error_info"].startswith(f"Invalid {name}:")
+
+
+def test_transactions_time_and_site_filters(
+    client_b: httpx.Client, sandbox: SandboxServer, order_id: str
+) -> None:
+    order = client_b.post("orders", json=direct_order(order_id, "4012001038443335")).json()["data"]
+    created = dt.datetime.fromisoformat(order["created"])
+    day = created.date()
+
+    def found(**params: str) -> bool:
+        response = client_b.get("transactions", params={"limit": "1000", **params})
+        assert response.status_code == 200, response.text
+        return order_id in {t["order_id"] for t in response.json()["data"]}
+
+    assert found(created_from=day.isoformat(), created_until=day.isoformat())  # a bare date is the whole day
+    assert found(completed_until=day.isoformat())
+    assert not found(created_until=(day - dt.timedelta(days=1)).isoformat())
+    assert not found(created_from=(day + dt.timedelta(days=1)).isoformat())
+    # An offset is converted to UTC: the creation moment written in Amsterdam summer time.
+    local = (created + dt.timedelta(hours=2)).isoformat() + "+02:00"
+    assert found(created_from=local, created_until=local)
+    assert found(created_from=order["created"] + "Z")
+    assert not found(created_from=(created + dt.timedelta(seconds=1)).isoformat() + "Z")
+    assert found(site_id=str(sandbox.sites[1].site_id))
+    assert not found(site_id=str(sandbox.sites[0].site_id))  # another site's id: nothing, not an error
+    assert found(status="", created_from="", limit="")  # blank form fields count as not given
