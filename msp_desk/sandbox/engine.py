@@ -36,6 +36,7 @@ from msp_desk.sandbox.validation import (
     E_ORDER_ID,
     E_REFUND,
     E_UNKNOWN,
+    MAX_AMOUNT,
     CardInput,
     check_amount,
     check_currency,
@@ -159,8 +160,10 @@ class Engine:
                     raise _site_error(name, "expected POST or GET")
                 changes[name] = value.upper()
             elif name in {"price_from", "price_till"}:
-                if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-                    raise _site_error(name, "expected a whole number of cents, at least 0")
+                if value is not None and (
+                    isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_AMOUNT
+                ):
+                    raise _site_error(name, f"expected a whole number of cents from 0 to {MAX_AMOUNT}")
                 changes[name] = value
             elif name in {"support_email", "support_phone"}:
                 if value is not None and (not isinstance(value, str) or len(value) > 100):
@@ -169,6 +172,7 @@ class Engine:
             # Other fields (id, api_key, account_id) cannot be changed through the API; ignore them.
         with self.store.locked():
             current = self.store.site_by_id(site.site_id) or site
+            _check_price_range(current, changes)
             for name, value in changes.items():
                 setattr(current, name, value)
             self.store.save_site(current)
@@ -642,6 +646,17 @@ class Engine:
 
 class SiteNotFoundError(Exception):
     pass
+
+
+def _check_price_range(current: Site, changes: dict[str, Any]) -> None:
+    """The range as it will be after the change, so a PATCH of one end is checked against the other."""
+    low = changes.get("price_from", current.price_from)
+    high = changes.get("price_till", current.price_till)
+    if low is None or high is None or low <= high:
+        return
+    if "price_from" in changes:
+        raise _site_error("price_from", f"must not be more than price_till ({high})")
+    raise _site_error("price_till", f"must not be less than price_from ({low})")
 
 
 def _site_error(name: str, details: str) -> ApiError:

@@ -142,3 +142,47 @@ def test_transactions_time_and_site_filters(
     assert found(site_id=str(sandbox.sites[1].site_id))
     assert not found(site_id=str(sandbox.sites[0].site_id))  # another site's id: nothing, not an error
     assert found(status="", created_from="", limit="")  # blank form fields count as not given
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"price_from": 10**23}, "price_from"),
+        ({"price_till": 10**11 + 1}, "price_till"),
+        ({"price_from": -1}, "price_from"),
+        ({"price_till": 12.5}, "price_till"),
+        ({"price_from": "100"}, "price_from"),
+        ({"price_from": True}, "price_from"),
+        ({"price_from": 500, "price_till": 100}, "price_from"),
+    ],
+)
+def test_patch_site_bounds_prices(
+    client_b: httpx.Client, sandbox: SandboxServer, body: dict[str, object], field: str
+) -> None:
+    site_id = sandbox.sites[1].site_id
+    before = client_b.get(f"sites/{site_id}").json()["data"]
+    response = client_b.patch(f"sites/{site_id}", json=body)
+    assert response.status_code == 422
+    result = response.json()
+    assert result["success"] is False
+    assert result["errors"][0]["attribute"] == field
+    assert result["error_info"].startswith(f"Invalid {field}:")
+    assert client_b.get(f"sites/{site_id}").json()["data"] == before  # nothing of a refused PATCH is kept
+
+
+def test_patch_site_price_range_is_checked_against_the_stored_end(
+    client_b: httpx.Client, sandbox: SandboxServer
+) -> None:
+    site_id = sandbox.sites[1].site_id
+    ok = client_b.patch(f"sites/{site_id}", json={"price_from": 100, "price_till": 10**11})
+    assert ok.status_code == 200
+    assert (ok.json()["data"]["price_from"], ok.json()["data"]["price_till"]) == (100, 10**11)
+    lower = client_b.patch(f"sites/{site_id}", json={"price_till": 99})
+    assert lower.status_code == 422
+    assert lower.json()["errors"][0]["attribute"] == "price_till"
+    assert "price_from (100)" in lower.json()["error_info"]
+    higher = client_b.patch(f"sites/{site_id}", json={"price_from": 10**11 + 1})
+    assert higher.json()["errors"][0]["attribute"] == "price_from"
+    assert client_b.patch(f"sites/{site_id}", json={"price_from": 0, "price_till": 0}).status_code == 200
+    cleared = client_b.patch(f"sites/{site_id}", json={"price_from": None, "price_till": None})
+    assert (cleared.json()["data"]["price_from"], cleared.json()["data"]["price_till"]) == (None, None)
