@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -26,6 +25,7 @@ from msp_desk.core.money import COMMON_CURRENCIES
 from msp_desk.core.order_draft import OrderDraft, new_order_id
 from msp_desk.core.test_cards import TEST_CARDS
 from msp_desk.ui.colours import alert_style
+from msp_desk.ui.focus import set_tab_chain
 
 if TYPE_CHECKING:
     from msp_desk.credentials.profiles import Profile
@@ -117,9 +117,7 @@ class OrderForm(QWidget):
     def _set_tab_order(self) -> None:
         # Side controls (currency, method, New ID) are made before their row's field,
         # so creation order would send Tab backwards; the chain follows the screen instead.
-        chain = self.tab_chain()
-        for first, second in itertools.pairwise(chain):
-            QWidget.setTabOrder(first, second)
+        set_tab_chain(self.tab_chain())
 
     # -- building --------------------------------------------------------------
 

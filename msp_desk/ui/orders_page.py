@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from msp_desk.core.money import format_minor, to_minor_units
 from msp_desk.core.order_draft import curl_command, is_final, preview_json
+from msp_desk.ui.focus import set_tab_chain
 from msp_desk.ui.order_flow import CHECK, FIX, RETRY, OrderFlow
 from msp_desk.ui.order_form import OrderForm
 from msp_desk.ui.order_result import OrderResultView, status_words
@@ -121,15 +121,15 @@ class OrdersPage(QWidget):
             self._on_profile(context.profiles.active())
         self._show_buttons(send=True)
         self._refresh()
-        chain = [
-            self.form.tab_chain()[-1],
-            self.send_button,
-            self.retry_button,
-            self.check_button,
-            self.new_button,
-        ]
-        for first, second in itertools.pairwise(chain):
-            QWidget.setTabOrder(first, second)
+        set_tab_chain(
+            [
+                self.form.tab_chain()[-1],
+                self.send_button,
+                self.retry_button,
+                self.check_button,
+                self.new_button,
+            ]
+        )
 
     # -- tabs ------------------------------------------------------------------
 
@@ -386,15 +386,6 @@ class OrdersPage(QWidget):
             self.form.set_enabled_for_sending(True)
             self._show_buttons(send=True)
         self._refresh()
-        chain = [
-            self.form.tab_chain()[-1],
-            self.send_button,
-            self.retry_button,
-            self.check_button,
-            self.new_button,
-        ]
-        for first, second in itertools.pairwise(chain):
-            QWidget.setTabOrder(first, second)
 
     def _retry(self) -> None:
         if self.flow.retry():
@@ -422,15 +413,6 @@ class OrdersPage(QWidget):
         self.message.clear()
         self._show_buttons(send=True)
         self._refresh()
-        chain = [
-            self.form.tab_chain()[-1],
-            self.send_button,
-            self.retry_button,
-            self.check_button,
-            self.new_button,
-        ]
-        for first, second in itertools.pairwise(chain):
-            QWidget.setTabOrder(first, second)
         self.form.fields["card_number"].setFocus()
 
     def _remember(self, response: ApiResponse[Order]) -> None:

@@ -12,7 +12,6 @@ methods, once ``ProfileService.ready`` has fired (by then it is loaded).
 
 from __future__ import annotations
 
-import itertools
 import logging
 from typing import TYPE_CHECKING
 
@@ -34,6 +33,7 @@ from msp_desk.api.environments import Environment
 from msp_desk.core.redaction import mask_key, redact
 from msp_desk.ui.colours import alert_style
 from msp_desk.ui.context import AppContext
+from msp_desk.ui.focus import set_tab_chain
 from msp_desk.ui.keyring_banner import KeyringBanner, storing_backend
 from msp_desk.ui.profile_form import ProfileForm, WrappingLabel
 from msp_desk.ui.profile_list import ID_ROLE, ProfileList, ProfileRow
@@ -261,8 +261,7 @@ class ProfilesPage(QWidget):
             self.use_button,
             self.save_button,
         ]
-        for first, second in itertools.pairwise(chain):
-            QWidget.setTabOrder(first, second)
+        set_tab_chain(chain)
 
     def _save_layout(self) -> None:
         ui_settings().setValue(_SPLITTER_KEY, self.splitter.saveState())
