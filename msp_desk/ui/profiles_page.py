@@ -339,10 +339,14 @@ class ProfilesPage(QWidget):
         if not self.is_dirty():
             return True
         what = f"your changes to “{self._saved.name}”" if self._saved else "the new profile"
+        return self._confirm("Unsaved changes", f"Discard {what}?")
+
+    def _confirm(self, title: str, text: str) -> bool:
+        """A Yes/No question whose safe answer, No, is the default."""
         answer = QMessageBox.question(
             self,
-            "Unsaved changes",
-            f"Discard {what}?",
+            title,
+            text,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
@@ -754,14 +758,9 @@ class ProfilesPage(QWidget):
             if saved.key_storage is KeyStorage.SESSION_ONLY
             else "Its API key is removed from the system keyring."
         )
-        answer = QMessageBox.question(
-            self,
-            "Delete profile",
-            f"Delete the profile “{saved.name}”?\n\n{where} This cannot be undone.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        if not self._confirm(
+            "Delete profile", f"Delete the profile “{saved.name}”?\n\n{where} This cannot be undone."
+        ):
             return
         store = self._profiles.store
 
