@@ -1,4 +1,4 @@
-"""Command line: ``msp-desk`` opens the app, ``msp-desk sandbox ...`` serves the local sandbox."""
+"""Command line: ``msp-desk`` opens the app; ``sandbox``, ``lookup`` and ``webhook`` work without a window."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ def _gui_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=APP_NAME,
         description="Desktop tool for MultiSafepay support staff. With no arguments it opens the app.",
-        epilog="Run '%(prog)s sandbox --help' for the headless local sandbox.",
+        epilog="Commands without a window: '%(prog)s sandbox --help' (the local sandbox), "
+        "'%(prog)s lookup --help' (orders, one or a spreadsheet's worth), "
+        "'%(prog)s webhook --help' (check an endpoint, verify a signature).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--debug", action="store_true", help="log at debug level, also to stderr")
@@ -37,18 +39,27 @@ def _gui_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "command",
         nargs="?",
-        choices=["sandbox"],
-        help="'sandbox' serves the local MultiSafepay sandbox without a window",
+        choices=sorted(COMMANDS),
+        help="run a command without a window (see its --help)",
     )
     return parser
 
 
+# Each command's module has ``main(argv) -> int``; imported only when the command runs.
+COMMANDS = {
+    "sandbox": "msp_desk.sandbox.cli",
+    "lookup": "msp_desk.cli.lookup",
+    "webhook": "msp_desk.cli.webhook",
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if args[:1] == ["sandbox"]:
-        from msp_desk.sandbox.cli import main as sandbox_main
+    if args and args[0] in COMMANDS:
+        import importlib
 
-        return sandbox_main(args[1:])
+        command: int = importlib.import_module(COMMANDS[args[0]]).main(args[1:])
+        return command
     # Qt is imported only here, so `--help`, `--version` and the sandbox stay light.
     if not args:  # the everyday start skips argparse: it is on the start-up path
         from msp_desk.ui.app import run

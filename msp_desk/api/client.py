@@ -73,8 +73,9 @@ class MspClient:
         retry: RetryPolicy | None = None,
         environment: Environment | None = None,
     ) -> None:
-        if not api_key or any(c.isspace() for c in api_key):
-            raise ValueError("The API key is empty or contains whitespace")
+        if not api_key or any(c.isspace() for c in api_key) or not api_key.isascii():
+            # An HTTP header cannot carry anything else; httpx would fail on every call.
+            raise ValueError("The API key is empty, contains whitespace or is not ASCII")
         self._http = http_client
         self._base_url = base_url if base_url.endswith("/") else base_url + "/"
         self._api_key = api_key

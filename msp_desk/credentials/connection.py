@@ -1,4 +1,4 @@
-"""Connecting with a profile: the “Test connection” check and a client for the profile."""
+"""The “Test connection” check: GET /me with a key, and what it teaches a profile."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import httpx
 
 from msp_desk.api.client import MspClient
-from msp_desk.api.environments import Environment, base_url_for
+from msp_desk.api.environments import Environment
 from msp_desk.api.retry import RetryPolicy
 from msp_desk.credentials.profiles import Profile
 
@@ -40,16 +40,3 @@ def with_identity(profile: Profile, check: ConnectionCheck) -> Profile:
     """The profile with the site and account ids learned from GET /me."""
     site_id = check.site_id if isinstance(check.site_id, int) else profile.site_id
     return profile.model_copy(update={"site_id": site_id, "account_id": check.account_id})
-
-
-def client_for_profile(
-    http_client: httpx.Client,
-    profile: Profile,
-    api_key: str,
-    *,
-    sandbox_base_url: str | None = None,
-    retry: RetryPolicy | None = None,
-) -> MspClient:
-    """A client for the profile's environment; the sandbox URL is needed for Sandbox profiles."""
-    base_url = base_url_for(profile.environment, sandbox_base_url)
-    return MspClient(http_client, base_url, api_key, retry=retry, environment=profile.environment)

@@ -210,8 +210,8 @@ class ProfileStore:
     # --- plumbing -----------------------------------------------------------
 
     def _put_key(self, profile: Profile, api_key: str) -> None:
-        if not api_key or any(c.isspace() for c in api_key):
-            raise ValueError("The API key is empty or contains whitespace")
+        if not api_key or any(c.isspace() for c in api_key) or not api_key.isascii():
+            raise ValueError("The API key is empty, contains whitespace or is not ASCII")
         if profile.key_storage is KeyStorage.SESSION_ONLY:
             self.secrets.keep_for_session(profile.id, api_key)
         else:
@@ -241,6 +241,8 @@ class ProfileStore:
             return _ProfilesFile()
         except OSError as exc:
             raise ProfilesFileError(f"Cannot read {self.path}: {exc.strerror}") from exc
+        except UnicodeDecodeError as exc:
+            raise ProfilesFileError(f"{self.path} is not UTF-8 text") from exc
         try:
             return _ProfilesFile.model_validate(json.loads(text))
         except (json.JSONDecodeError, ValidationError) as exc:

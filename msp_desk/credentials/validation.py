@@ -39,6 +39,13 @@ def check_api_key(api_key: str) -> tuple[str | None, str | None]:
         return "Enter the website's API key.", None
     if any(c.isspace() for c in key):
         return "An API key contains no spaces or line breaks.", None
+    if not key.isascii():
+        # Never the character itself: it is part of a secret.
+        position = next(i for i, c in enumerate(key, 1) if not c.isascii())
+        return (
+            f"An API key has only the letters A–Z, a–z and digits; character {position} is not one of them.",
+            None,
+        )
     if len(key) != KEY_LENGTH:
         return None, f"MultiSafepay API keys are {KEY_LENGTH} characters; this one has {len(key)}."
     if not key.isalnum():

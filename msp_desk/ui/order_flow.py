@@ -196,8 +196,8 @@ class OrderFlow(QObject):
     def _on_failure(self, error: BaseException) -> None:
         self._task = None
         from msp_desk.api.errors import MspError, OrderNotCreated, OrderStateUnknown
+        from msp_desk.credentials.access import MissingApiKey
         from msp_desk.credentials.secrets import SecretStorageUnavailable
-        from msp_desk.ui.profile_service import MissingApiKey
 
         if isinstance(error, MissingApiKey | SecretStorageUnavailable):
             self.failed.emit(str(error), FIX)

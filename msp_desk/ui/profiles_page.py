@@ -37,7 +37,6 @@ from msp_desk.ui.focus import set_tab_chain
 from msp_desk.ui.keyring_banner import KeyringBanner, storing_backend
 from msp_desk.ui.profile_form import ProfileForm, WrappingLabel
 from msp_desk.ui.profile_list import ID_ROLE, ProfileList, ProfileRow
-from msp_desk.ui.profile_service import MissingApiKey
 from msp_desk.ui.settings import ui_settings
 from msp_desk.ui.tasks import TaskContext, TaskHandle
 
@@ -58,6 +57,7 @@ _MISSING_WORDS = {"name": "a name", "api_key": "the API key", "notification_url"
 def _describe(error: BaseException) -> str:
     """One line for a person; never the key (the text is redacted, whatever raised it)."""
     from msp_desk.api.errors import MspError
+    from msp_desk.credentials.access import MissingApiKey
 
     if isinstance(error, MspError):
         return error.message
@@ -685,6 +685,7 @@ class ProfilesPage(QWidget):
             move_key = storage is not saved.key_storage
 
             def update(ctx: TaskContext) -> Profile:
+                from msp_desk.credentials.access import MissingApiKey
                 from msp_desk.credentials.connection import with_identity
 
                 if key or move_key:
@@ -720,6 +721,7 @@ class ProfilesPage(QWidget):
         self._set_feedback(f"Saved “{profile.name}”.")
 
     def _save_failed(self, generation: int, error: BaseException) -> None:
+        from msp_desk.credentials.access import MissingApiKey
         from msp_desk.credentials.profiles import DuplicateProfileName
 
         self._write_task = None

@@ -9,7 +9,7 @@ from msp_desk.api.environments import Environment
 from msp_desk.api.errors import InvalidApiKey
 from msp_desk.api.http import make_http_client
 from msp_desk.core.redaction import mask_key
-from msp_desk.credentials.connection import check_connection, client_for_profile, with_identity
+from msp_desk.credentials.connection import check_connection, with_identity
 from msp_desk.credentials.profiles import Profile
 from msp_desk.credentials.validation import check_api_key, validate_profile_form
 from tests.api.fake_msp import FakeMsp, Reply, fixture_text
@@ -113,17 +113,3 @@ def test_check_connection_with_a_wrong_key(http: httpx.Client) -> None:
             check_connection(http, fake.base_url, KEY, environment=Environment.TEST)
         assert fake.count("GET", "me") == 1
     assert "Test refused the API key" in caught.value.message
-
-
-def test_client_for_profile_uses_the_profile_environment(http: httpx.Client) -> None:
-    live = client_for_profile(http, Profile(name="L", environment=Environment.LIVE), KEY)
-    assert live.base_url == "https://api.multisafepay.com/v1/json/"
-    assert live.environment is Environment.LIVE
-    sandbox = client_for_profile(
-        http,
-        Profile(name="S", environment=Environment.SANDBOX),
-        KEY,
-        sandbox_base_url="http://127.0.0.1:9/v1/json",
-    )
-    assert sandbox.base_url == "http://127.0.0.1:9/v1/json/"
-    http.close()

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from msp_desk.credentials.access import open_store
 from msp_desk.ui.context import AppContext
 from msp_desk.ui.main_window import MainWindow
-from msp_desk.ui.profile_service import open_store
 from msp_desk.ui.shell import build_main_window
 
 _MNEMONIC = re.compile(r"(?<!&)&([^&\s])")

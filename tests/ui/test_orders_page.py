@@ -12,9 +12,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from msp_desk.core.test_cards import TEST_CARDS
+from msp_desk.credentials.access import open_store
 from msp_desk.ui.context import AppContext
 from msp_desk.ui.orders_page import OrdersPage
-from msp_desk.ui.profile_service import open_store
 
 pytestmark = pytest.mark.webengine
 

@@ -35,11 +35,11 @@ from PySide6.QtWidgets import (
 )
 
 from msp_desk.api.environments import Environment
+from msp_desk.credentials.access import BUILTIN_SANDBOX_ID, open_store
 from msp_desk.credentials.profiles import KeyStorage, Profile
 from msp_desk.ui.context import AppContext
 from msp_desk.ui.keyring_banner import LOCKED_MESSAGE, NO_KEYRING_MESSAGE
 from msp_desk.ui.profile_list import DETAIL_ROLE
-from msp_desk.ui.profile_service import BUILTIN_SANDBOX_ID, open_store
 from msp_desk.ui.profiles_page import ProfilesPage
 
 LIVE_KEY = "L1veKeyForShopNL0000000000000000000a9f3c"

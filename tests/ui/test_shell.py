@@ -34,8 +34,8 @@ def test_zero_setup_start_uses_the_builtin_sandbox(qtbot, context: AppContext) -
 
 def test_live_profile_turns_the_window_red(qtbot, context: AppContext, memory_keyring) -> None:
     from msp_desk.api.environments import Environment
+    from msp_desk.credentials.access import open_store
     from msp_desk.credentials.profiles import Profile
-    from msp_desk.ui.profile_service import open_store
 
     window = build_main_window(context)
     qtbot.addWidget(window)
@@ -48,19 +48,6 @@ def test_live_profile_turns_the_window_red(qtbot, context: AppContext, memory_ke
     assert window.windowTitle().endswith("LIVE")
     assert context.profiles.base_url_for(live) == "https://api.multisafepay.com/v1/json/"
     assert memory_keyring.entries[("msp-desk", live.id)] == "a" * 40
-
-
-def test_unreadable_profiles_file_is_kept_aside(qtbot, context: AppContext, msp_home) -> None:
-    from msp_desk.ui.profile_service import open_store
-
-    broken = msp_home / "config" / "profiles.json"
-    broken.parent.mkdir(parents=True)
-    broken.write_text("{not json")
-    store, warning = open_store()
-    assert store.list() == []
-    assert warning is not None
-    assert "profiles.json.unreadable" in warning
-    assert (msp_home / "config" / "profiles.json.unreadable").read_text() == "{not json"
 
 
 def test_shared_http_client_identifies_msp_desk(context: AppContext) -> None:

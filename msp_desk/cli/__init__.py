@@ -1,0 +1,1 @@
+"""The command line beside the window: ``lookup`` and ``webhook`` (``sandbox`` lives with the sandbox)."""
