@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 
 # ISO 4217 minor units where they are not 2; MultiSafepay sends amounts in these units.
 _EXPONENTS = {
@@ -22,30 +23,36 @@ def exponent(currency: str) -> int:
     return _EXPONENTS.get(currency.upper(), 2)
 
 
+# ASCII digits only, with at most one decimal comma or point: no signs, exponents, thousands
+# separators or other scripts' digits, which Decimal() and str.isdigit() would both accept.
+_AMOUNT = re.compile(r"[0-9]+(?:[.,][0-9]+)?")
+AMOUNT_RULE = "Type the amount with the digits 0–9 and at most one decimal point or comma, like 10.00."
+MAX_ORDER_MINOR = 10**9
+"""The largest order msp-desk sends, in minor units: 10,000,000.00 for a two-decimal currency."""
+
+
 def to_minor_units(text: str, currency: str) -> int:
-    """``"10.00"`` EUR is 1000; ``"1500"`` JPY is 1500. Raises AmountError saying why not."""
-    cleaned = text.strip().replace(" ", "")
-    if "," in cleaned and "." not in cleaned:
-        cleaned = cleaned.replace(",", ".")  # a Dutch or German decimal comma
+    """``"10.00"`` EUR is 1000; ``"1500"`` JPY is 1500. Raises AmountError naming the rule broken."""
+    cleaned = text.strip()
     if not cleaned:
         raise AmountError("Enter an amount.")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise AmountError(f"“{text.strip()}” is not an amount; type it like 10.00.") from None
-    if not value.is_finite():
-        raise AmountError("Enter an amount like 10.00.")
+    if cleaned.startswith("-") and _AMOUNT.fullmatch(cleaned[1:]):
+        raise AmountError("The amount must be more than zero.")
+    if not _AMOUNT.fullmatch(cleaned):
+        raise AmountError(f"“{cleaned[:20]}” is not an amount. {AMOUNT_RULE}")
+    value = Decimal(cleaned.replace(",", "."))
     places = exponent(currency)
-    minor = value.scaleb(places)
-    if minor != minor.to_integral_value():
+    scaled = value.scaleb(places)
+    if scaled != scaled.to_integral_value():
         if places == 0:
             raise AmountError(f"{currency} has no decimals; enter a whole amount.")
         raise AmountError(f"{currency} has {places} decimals at most.")
+    minor = int(scaled)
     if minor < 1:
         raise AmountError("The amount must be more than zero.")
-    if minor > 10**11:
-        raise AmountError("This amount is larger than MultiSafepay accepts.")
-    return int(minor)
+    if minor > MAX_ORDER_MINOR:
+        raise AmountError(f"msp-desk sends at most {format_minor(MAX_ORDER_MINOR, currency)} in one order.")
+    return minor
 
 
 def format_minor(amount: int, currency: str) -> str:

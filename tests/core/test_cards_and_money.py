@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from msp_desk.core import cards
-from msp_desk.core.money import AmountError, format_minor, to_minor_units
+from msp_desk.core.money import AMOUNT_RULE, MAX_ORDER_MINOR, AmountError, format_minor, to_minor_units
 
 
 @pytest.mark.parametrize(
@@ -74,7 +74,19 @@ def test_amounts_in_minor_units(text: str, currency: str, minor: int) -> None:
     ("text", "currency", "message"),
     [
         ("", "EUR", "Enter an amount."),
-        ("ten", "EUR", "“ten” is not an amount; type it like 10.00."),
+        ("ten", "EUR", f"“ten” is not an amount. {AMOUNT_RULE}"),
+        ("1e9", "EUR", f"“1e9” is not an amount. {AMOUNT_RULE}"),
+        ("1e-2", "EUR", f"“1e-2” is not an amount. {AMOUNT_RULE}"),
+        ("1e999999", "EUR", f"“1e999999” is not an amount. {AMOUNT_RULE}"),
+        ("1_000", "EUR", f"“1_000” is not an amount. {AMOUNT_RULE}"),
+        ("1,000.00", "EUR", f"“1,000.00” is not an amount. {AMOUNT_RULE}"),
+        ("+5", "EUR", f"“+5” is not an amount. {AMOUNT_RULE}"),
+        ("１０", "EUR", f"“１０” is not an amount. {AMOUNT_RULE}"),
+        ("١٠", "EUR", f"“١٠” is not an amount. {AMOUNT_RULE}"),
+        ("NaN", "EUR", f"“NaN” is not an amount. {AMOUNT_RULE}"),
+        ("10 000", "EUR", f"“10 000” is not an amount. {AMOUNT_RULE}"),
+        ("10000001", "EUR", "msp-desk sends at most 10,000,000.00 EUR in one order."),
+        ("1000000001", "JPY", "msp-desk sends at most 1,000,000,000 JPY in one order."),
         ("10.001", "EUR", "EUR has 2 decimals at most."),
         ("10.5", "JPY", "JPY has no decimals; enter a whole amount."),
         ("0", "EUR", "The amount must be more than zero."),
@@ -87,7 +99,21 @@ def test_bad_amounts_say_why(text: str, currency: str, message: str) -> None:
     assert str(error.value) == message
 
 
-@given(st.integers(min_value=1, max_value=10**10), st.sampled_from(["EUR", "JPY", "KWD"]))
+@given(st.integers(min_value=1, max_value=MAX_ORDER_MINOR), st.sampled_from(["EUR", "JPY", "KWD"]))
 def test_format_and_parse_round_trip(minor: int, currency: str) -> None:
     text = format_minor(minor, currency).split()[0].replace(",", "")
     assert to_minor_units(text, currency) == minor
+
+
+@given(st.text(max_size=30))
+def test_any_text_is_an_amount_or_a_message(text: str) -> None:
+    try:
+        minor = to_minor_units(text, "EUR")
+    except AmountError as error:
+        message = str(error)
+    else:
+        message = ""
+        assert 1 <= minor <= MAX_ORDER_MINOR
+        assert text.strip().replace(",", "").replace(".", "").isdigit()
+        assert text.strip().isascii()
+    assert message or minor
