@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from urllib.parse import urlsplit
 
+from msp_desk.core.urls import endpoint
+
 
 @dataclass
 class Hop:
@@ -33,11 +35,9 @@ class Hop:
 
 
 def same_endpoint(url: str, target: str) -> bool:
-    """True when ``url`` is ``target`` with any query: the merchant's return page."""
-    a, b = urlsplit(url), urlsplit(target)
-    return (a.scheme, a.hostname, a.port, a.path.rstrip("/")) == (
-        b.scheme,
-        b.hostname,
-        b.port,
-        b.path.rstrip("/"),
-    )
+    """True when ``url`` is the page ``target`` names, whatever its query: the merchant's return page.
+
+    Both sides are normalised as a browser writes URLs (see ``core.urls.endpoint``), so
+    ``http://127.0.0.1:80/shop/return`` matches the ``http://127.0.0.1/shop/return`` Chromium asks for.
+    """
+    return endpoint(url) == endpoint(target)
