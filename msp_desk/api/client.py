@@ -136,6 +136,25 @@ class MspClient:
         except MalformedResponse as exc:
             return self._reconcile(order.order_id, exc)
 
+    def create_again(self, order: DirectCardOrder) -> ApiResponse[Order]:
+        """Send an order once more after MultiSafepay provably did not have it.
+
+        If it has it by now (error 1006: the first request created the order
+        late, after the lookup said it did not exist), that order is looked up
+        and returned with ``reconciled=True`` instead of offering a new order ID.
+        """
+        try:
+            return self.create_direct_card_order(order)
+        except ValidationFailed as exc:
+            if exc.code != 1006:
+                raise
+            try:
+                found = self.get_order(order.order_id)
+            except NotFound:
+                raise exc from None
+            log.info("Order %s was created by the earlier request after all", order.order_id)
+            return replace(found, reconciled=True)
+
     def cancel_order(self, order_id: str, *, exclude_order: bool = True) -> ApiResponse[Empty]:
         """PATCH the order to ``cancelled``; only works while it is still initialized."""
         received = self._send("PATCH", f"orders/{_segment(order_id)}", body=cancel_payload(exclude_order))

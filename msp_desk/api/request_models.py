@@ -149,6 +149,10 @@ class DirectCardOrder(RequestModel):
         payload["gateway_info"] = self.gateway_info.to_payload()
         return payload
 
+    def card_summary(self) -> tuple[str, str]:
+        """The brand (gateway) and the card's last four digits: all of the card that may be kept."""
+        return self.gateway, self.gateway_info.card_number.get_secret_value()[-4:]
+
     def secrets(self) -> tuple[str, ...]:
         """Values that must never appear in a message about this request."""
         info = self.gateway_info

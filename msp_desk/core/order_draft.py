@@ -22,10 +22,6 @@ from msp_desk.core.money import AmountError, to_minor_units
 from msp_desk.core.redaction import mask
 from msp_desk.core.urls import NOTIFICATION_URL_MAX_LENGTH, looks_like_web_url
 
-# Statuses after which nothing more happens to a fresh card order without someone acting.
-FINAL_STATUSES = frozenset(
-    {"completed", "declined", "cancelled", "void", "expired", "refunded", "partial_refunded", "chargeback"}
-)
 API_KEY_PLACEHOLDER = "$MSP_API_KEY"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -210,10 +206,6 @@ def curl_command(base_url: str, payload: dict[str, Any]) -> str:
         "  -H 'Content-Type: application/json' \\\n"
         f"  -d {shlex.quote(body)}"
     )
-
-
-def is_final(status: str | None) -> bool:
-    return (status or "").lower() in FINAL_STATUSES
 
 
 def _valid_ip(value: str) -> bool:

@@ -4,15 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from msp_desk.api.environments import Environment
 from msp_desk.core.redaction import mask_key
 from msp_desk.core.urls import NOTIFICATION_URL_MAX_LENGTH, looks_like_web_url
-from msp_desk.credentials.profiles import Profile
+from msp_desk.credentials.form_values import ProfileFormValues
+from msp_desk.credentials.profiles import KeyStorage, Profile
+
+if TYPE_CHECKING:
+    from msp_desk.credentials.connection import ConnectionCheck
 
 KEY_LENGTH = 40
 
-__all__ = ["KEY_LENGTH", "FormCheck", "check_api_key", "mask_key", "validate_profile_form"]
+__all__ = [
+    "KEY_LENGTH",
+    "FormCheck",
+    "ProfileFormValues",
+    "changes_profile",
+    "check_api_key",
+    "check_profile_form",
+    "mask_key",
+    "validate_profile_form",
+]
 
 
 @dataclass
@@ -90,3 +104,59 @@ def validate_profile_form(
     elif url.startswith("http://") and environment is not Environment.SANDBOX:
         check.warnings["notification_url"] = "MultiSafepay only delivers webhooks to https:// URLs."
     return check
+
+
+def check_profile_form(
+    values: ProfileFormValues,
+    *,
+    saved: Profile | None,
+    existing: Iterable[Profile],
+    key_missing: bool = False,
+    keyring_missing: bool = False,
+) -> FormCheck:
+    """Everything that stops the form from being saved, field by field.
+
+    ``key_missing``: the stored profile's key is gone (a session-only key after a
+    restart). ``keyring_missing``: no keyring can store a key, so only a
+    session-only key can be saved.
+    """
+    writes_key = saved is None or bool(values.api_key) or key_missing
+    check = validate_profile_form(
+        name=values.name,
+        api_key=values.api_key if writes_key else None,
+        existing=existing,
+        editing_id=saved.id if saved else None,
+        environment=values.environment,
+        notification_url=values.notification_url,
+    )
+    if key_missing and not values.api_key:
+        check.errors["api_key"] = (
+            "This profile's key was kept for an earlier session only; enter it again to use the profile."
+        )
+    if keyring_missing and not values.session_only and writes_key and "api_key" not in check.errors:
+        check.errors["api_key"] = (
+            "No system keyring can store this key. Tick “Keep the key for this session only” "
+            "to use it until msp-desk closes."
+        )
+    return check
+
+
+def changes_profile(
+    values: ProfileFormValues, saved: Profile | None, learned: ConnectionCheck | None
+) -> bool:
+    """True when the form holds something that saving would store."""
+    if saved is None:
+        return bool(values.name or values.api_key or values.notification_url)
+    learned_changed = learned is not None and (
+        learned.account_id != saved.account_id
+        or (isinstance(learned.site_id, int) and learned.site_id != saved.site_id)
+    )
+    return (
+        values.name != saved.name
+        or values.environment is not saved.environment
+        or bool(values.api_key)
+        or values.session_only != (saved.key_storage is KeyStorage.SESSION_ONLY)
+        or (values.notification_url or None) != saved.notification_url
+        or values.notification_method != saved.notification_method
+        or learned_changed
+    )

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from msp_desk.core.order_draft import OrderDraft, curl_command, is_final, new_order_id, preview, preview_json
+from msp_desk.core.order_draft import OrderDraft, curl_command, new_order_id, preview, preview_json
+from msp_desk.core.statuses import is_final
 
 NEXT_YEAR = f"12/{(date.today().year + 1) % 100:02d}"
 

@@ -1,0 +1,56 @@
+"""Following an order until its status is final: ask, wait a little longer each time, give up in time.
+
+Used after 3-D Secure, for orders that come back uncleared, and by the lookup
+screen's automatic refresh. ``wait`` is the caller's sleep; a UI job passes
+one that raises when the person cancels, so a cancel takes effect at once.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from msp_desk.api.client import MspClient
+from msp_desk.api.models import ApiResponse, Order
+from msp_desk.core.statuses import is_final
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Pauses between lookups: ``first``, then times ``factor``, at most ``longest``, for ``limit`` in all."""
+
+    first: float = 0.3
+    factor: float = 1.8
+    longest: float = 8.0
+    limit: float = 90.0
+
+    def delays(self) -> list[float]:
+        """Every pause in one follow, in order (their sum stays within ``limit``)."""
+        delays, total, delay = [], 0.0, self.first
+        while total + delay <= self.limit:
+            delays.append(delay)
+            total += delay
+            delay = min(delay * self.factor, self.longest)
+        return delays
+
+
+def follow_order(
+    client: MspClient,
+    order_id: str,
+    *,
+    backoff: Backoff | None = None,
+    wait: Callable[[float], None] = time.sleep,
+    report: Callable[[str], None] | None = None,
+) -> ApiResponse[Order]:
+    """GET the order until it is final or the backoff's time is up; returns the last answer."""
+    response = client.get_order(order_id)
+    for delay in (backoff or Backoff()).delays():
+        status = response.data.status or "unknown"
+        if is_final(status):
+            break
+        if report is not None:
+            report(f"Order is {status}; asking again in {delay:.1f} s…")
+        wait(delay)
+        response = client.get_order(order_id)
+    return response
