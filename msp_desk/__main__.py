@@ -37,6 +37,12 @@ def _gui_parser() -> argparse.ArgumentParser:
         "print 'ok' or why it failed, and quit",
     )
     parser.add_argument(
+        "--check-qt-binding",
+        action="store_true",
+        help="make 200,000 Qt calls that return nothing and check that Python's None keeps its "
+        "references (some PySide6 releases leak one per call and crash Python 3.11); exit 3 if not",
+    )
+    parser.add_argument(
         "command",
         nargs="?",
         choices=sorted(COMMANDS),
@@ -66,6 +72,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run()
     options = _gui_parser().parse_args(args)
+    if options.check_qt_binding:
+        from msp_desk.ui.binding_check import report
+
+        ok, line = report()
+        print(line, flush=True)
+        return 0 if ok else 3
     if options.self_check:
         from msp_desk.ui.self_check import run_self_check
 

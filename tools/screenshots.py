@@ -26,8 +26,8 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from msp_desk.ui.app import create_application
-from msp_desk.ui.context import AppContext
-from msp_desk.ui.shell import build_main_window
+from msp_desk.ui.services.context import AppContext
+from msp_desk.ui.shell.areas import build_main_window
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 30.0) -> None:

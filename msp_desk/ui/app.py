@@ -14,10 +14,10 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication
 
 from msp_desk import APP_NAME, ORG_NAME, __version__
-from msp_desk.ui.context import AppContext
-from msp_desk.ui.main_window import MainWindow
-from msp_desk.ui.resources import icon
-from msp_desk.ui.shell import build_main_window
+from msp_desk.ui.services.context import AppContext
+from msp_desk.ui.shell.areas import build_main_window
+from msp_desk.ui.shell.main_window import MainWindow
+from msp_desk.ui.widgets.icons import icon
 
 log = logging.getLogger(__name__)
 
@@ -33,14 +33,21 @@ def _report_smoke_test(window: MainWindow) -> None:
     )
 
     def ready() -> None:
-        print(f"{APP_NAME}: screens ready (QtWebEngine loaded: {_webengine_loaded()})", flush=True)
+        print(f"{APP_NAME}: first screen ready (QtWebEngine loaded: {_webengine_loaded()})", flush=True)
         QCoreApplication.quit()
 
     window.areas_ready.connect(ready)
 
 
-def _log_uncaught(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
-    log.critical("Uncaught error", exc_info=(kind, error, tb))
+def _report_uncaught(window: MainWindow | None) -> None:
+    """Exceptions that escape a slot end in the log and one dialog with a redacted report."""
+
+    def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+        log.critical("Uncaught error", exc_info=(kind, error, tb))
+        if window is not None and isinstance(error, Exception):
+            window.report_unexpected("handling what you did", error)
+
+    sys.excepthook = hook
 
 
 def create_application(argv: list[str]) -> QApplication:
@@ -69,11 +76,12 @@ def _start_logging(debug: bool) -> None:
 
 
 def run(*, debug: bool = False, smoke_test: bool = False) -> int:
-    sys.excepthook = _log_uncaught
+    _report_uncaught(None)
     app = create_application(sys.argv[:1])
 
     context = AppContext()
     window = build_main_window(context)
+    _report_uncaught(window)
     window.first_painted.connect(lambda: _start_logging(debug))
     window.restore_state()
     if smoke_test:

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from msp_desk.api.client import MspClient
-    from msp_desk.ui.threeds_view import ThreeDSecureView
+    from msp_desk.ui.orders.threeds_view import ThreeDSecureView
 
 log = logging.getLogger(__name__)
 
@@ -176,7 +176,7 @@ def _pay(app: QApplication, root_url: str, base_url: str, api_key: str) -> None:
     from msp_desk.api.http import make_http_client
     from msp_desk.api.request_models import CardGatewayInfo, DirectCardOrder, PaymentOptions
     from msp_desk.sandbox.threeds import ACS_PATH
-    from msp_desk.ui.threeds_view import ThreeDSecureView
+    from msp_desk.ui.orders.threeds_view import ThreeDSecureView
 
     order_id = f"self-check-{secrets.token_hex(6)}"
     redirect_url = f"{root_url}/self-check/paid"

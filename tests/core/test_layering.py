@@ -60,4 +60,33 @@ def test_import_linter_contracts_hold() -> None:
     ]
     result = subprocess.run(lint_imports, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Contracts: 1 kept, 0 broken" in result.stdout
+    assert f"Contracts: {len(_contracts())} kept, 0 broken" in result.stdout
+
+
+def _contracts() -> list[dict[str, object]]:
+    contracts: list[dict[str, object]] = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"][
+        "importlinter"
+    ]["contracts"]
+    return contracts
+
+
+UI_SHARED = {"msp_desk.ui.shell", "msp_desk.ui.services", "msp_desk.ui.widgets"}
+
+
+def _screens() -> set[str]:
+    import msp_desk.ui
+
+    found = {f"msp_desk.ui.{info.name}" for info in pkgutil.iter_modules(msp_desk.ui.__path__) if info.ispkg}
+    return found - UI_SHARED
+
+
+def test_every_screen_is_in_the_screen_contracts() -> None:
+    """A new screen package must be independent of the others and sit between shell and widgets."""
+    screens = _screens()
+    assert {"msp_desk.ui.orders", "msp_desk.ui.profiles"} <= screens
+    independence = next(c for c in _contracts() if c["type"] == "independence")
+    assert set(independence["modules"]) == screens  # type: ignore[arg-type]
+    layers = next(c for c in _contracts() if c["type"] == "layers")["layers"]
+    assert layers[0] == "msp_desk.ui.shell"  # type: ignore[index]
+    assert {name.strip() for name in layers[1].split("|")} == screens  # type: ignore[index]
+    assert layers[2:] == ["msp_desk.ui.widgets", "msp_desk.ui.services"]  # type: ignore[index]

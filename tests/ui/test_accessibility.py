@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from msp_desk.credentials.access import open_store
-from msp_desk.ui.context import AppContext
-from msp_desk.ui.main_window import MainWindow
-from msp_desk.ui.shell import build_main_window
+from msp_desk.ui.services.context import AppContext
+from msp_desk.ui.shell.areas import build_main_window
+from msp_desk.ui.shell.main_window import MainWindow
 
 _MNEMONIC = re.compile(r"(?<!&)&([^&\s])")
 

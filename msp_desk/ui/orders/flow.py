@@ -1,36 +1,39 @@
-"""Sending one direct card order and following it to a final status, off the UI thread.
+"""One direct card order, from the request to its final status, off the UI thread.
 
-One flow handles one order at a time: while a request is on its way a second
-``submit`` is refused, so a double click can never create a second order. The
-prepared request (with the card in pydantic ``SecretStr``) is kept only until
-MultiSafepay has the order, so a request that provably did not arrive can be
-sent again unchanged; after that only the order id remains.
+Each order gets its own flow. While its request is on its way a second
+``submit`` is refused, so a double click can never create a second order; and
+a flow the person walked away from ("Next order" while it was still sending)
+keeps going quietly and records its outcome in the history. The request model
+(card number and CVC as pydantic ``SecretStr``) is kept only until MultiSafepay
+has the order, so a request that provably did not arrive can be sent again
+unchanged; after that only the brand and last four digits remain, in the history.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from msp_desk.core.order_draft import is_final
-from msp_desk.ui.tasks import TaskContext, TaskHandle
+from msp_desk.api.remedies import Remedy
+from msp_desk.core.redaction import redact
+from msp_desk.core.statuses import is_final
+from msp_desk.ui.services.events import OrderChange
+from msp_desk.ui.services.operations import Failure
+from msp_desk.ui.services.tasks import TaskContext
 
 if TYPE_CHECKING:
+    from msp_desk.api.follow import Backoff
     from msp_desk.api.models import ApiResponse, Order
     from msp_desk.api.request_models import DirectCardOrder
     from msp_desk.credentials.profiles import Profile
-    from msp_desk.ui.context import AppContext
+    from msp_desk.ui.services.context import AppContext
 
 log = logging.getLogger(__name__)
 
-# What the person can do about a failure.
-RETRY = "retry"  # the order provably does not exist: sending again is safe
-CHECK = "check"  # unknown whether it exists: look it up before anything else
-FIX = "fix"  # MultiSafepay refused the request: change the form
+INITIATOR = "orders"
 
 
 class OrderFlow(QObject):
@@ -39,186 +42,193 @@ class OrderFlow(QObject):
     needs_verification = Signal(object)  # ApiResponse[Order] with customer_verification
     progress = Signal(str)
     finished = Signal(object)  # ApiResponse[Order] in a final status, or the last one seen
-    failed = Signal(str, str)  # message, one of RETRY / CHECK / FIX
+    failed = Signal(object)  # Failure
+    note = Signal(str)  # something the person should know that changes nothing (a history problem)
 
-    def __init__(self, context: AppContext, parent: QObject | None = None) -> None:
+    def __init__(
+        self, context: AppContext, profile: Profile, request: DirectCardOrder, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._context = context
-        self._task: TaskHandle | None = None
-        self._request: DirectCardOrder | None = None
-        self.profile: Profile | None = None
-        self.order_id: str | None = None
+        self._ops = context.operations(self, initiator=INITIATOR)
+        self.profile = profile
+        self.order_id = request.order_id
+        self._request: DirectCardOrder | None = request
+        self.exists = False
         self.base_url: str | None = None
-        self.poll_limit_seconds = 90.0
-        self.poll_first_delay = 0.3
-        # Bumped by ``forget``: answers to an abandoned order must not reach the next one.
-        self._generation = 0
+        self.backoff: Backoff | None = None  # None: the default pauses (tests shorten them)
 
     @property
     def busy(self) -> bool:
-        return self._task is not None
+        return self._ops.busy()
 
-    def _start(
-        self,
-        job: Callable[[TaskContext], Any],
-        name: str,
-        on_success: Callable[[Any], None],
-        *,
-        follow: bool = False,
-    ) -> None:
-        generation = self._generation
-
-        def current(handler: Callable[..., None]) -> Callable[..., None]:
-            return lambda *args: handler(*args) if generation == self._generation else None
-
-        self._task = self._context.tasks.submit(
-            job,
-            name=name,
-            on_success=current(on_success),
-            on_failure=current(self._on_failure),
-            on_progress=current(self.progress.emit) if follow else None,
-            on_cancelled=current(self._on_cancelled),
-        )
+    @property
+    def sending_now(self) -> bool:
+        """The create request is on its way: its outcome decides whether the order exists."""
+        return self._ops.busy("create")
 
     # -- sending ---------------------------------------------------------------
 
-    def submit(self, profile: Profile, payload: dict[str, Any]) -> bool:
-        """Send the order; False (and nothing sent) while another request is under way."""
-        if self.busy:
-            return False
-        from msp_desk.api.request_models import DirectCardOrder
-
-        self.profile = profile
-        self._request = DirectCardOrder.model_validate(payload)
-        self.order_id = self._request.order_id
-        self._send()
-        return True
+    def submit(self) -> bool:
+        """Send the order; False (and nothing sent) while a request is under way or after it arrived."""
+        return self._send(again=False)
 
     def retry(self) -> bool:
         """Send the same request again: only offered after the client proved it was not created."""
-        if self.busy or self._request is None:
-            return False
-        self._send()
-        return True
+        return self._send(again=True)
 
-    def _send(self) -> None:
-        profile, request = self.profile, self._request
-        assert profile is not None
-        assert request is not None
+    def _send(self, *, again: bool) -> bool:
+        request = self._request
+        if self.busy or request is None or self.exists:
+            return False
+        profile, context = self.profile, self._context
 
         def job(ctx: TaskContext) -> ApiResponse[Order]:
-            client = self._context.profiles.client_for(self._context.http, profile)
+            client = context.profiles.client_for(context.http, profile)
             self.base_url = client.base_url
-            return client.create_direct_card_order(request)
+            return client.create_again(request) if again else client.create_direct_card_order(request)
 
         self.sending.emit()
-        self._start(job, f"Send order {request.order_id}", self._on_answer)
+        self._ops.run(
+            job,
+            name=f"Send order {request.order_id}",
+            lane="create",
+            writing=True,
+            on_success=self._on_answer,
+            on_failure=self._on_failure,
+            announce=lambda _response: OrderChange(profile.id, request.order_id, INITIATOR, "sent"),
+        )
+        return True
 
     def _on_answer(self, response: ApiResponse[Order]) -> None:
-        self._task = None
-        self._request = None  # MultiSafepay has it: the card is no longer needed anywhere
+        self.exists = True
+        request, self._request = self._request, None  # MultiSafepay has it: the card is needed nowhere
         self.answered.emit(response)
+        if request is not None:
+            self._remember(request, response)
         order = response.data
         if order.needs_3ds:
             self.needs_verification.emit(response)
         elif is_final(order.status) or not order.status:
-            self.finished.emit(response)
+            self._finish(response)
         else:
-            # Not final and no challenge (uncleared, say): follow it like after 3-D Secure.
+            # Not final and no challenge (uncleared, say): follow it as after 3-D Secure.
             self.follow()
 
     # -- following -------------------------------------------------------------
 
     def follow(self) -> None:
         """Ask GET /orders/{id} with growing pauses until the status is final or time is up."""
-        if self.busy or self.profile is None or self.order_id is None:
+        if self.busy:
             return
-        profile, order_id = self.profile, self.order_id
-        limit, first_delay = self.poll_limit_seconds, self.poll_first_delay
+        from msp_desk.api.follow import follow_order
+
+        profile, order_id, context, backoff = self.profile, self.order_id, self._context, self.backoff
 
         def job(ctx: TaskContext) -> ApiResponse[Order]:
-            client = self._context.profiles.client_for(self._context.http, profile)
-            deadline = time.monotonic() + limit
-            delay = first_delay
-            while True:
-                response = client.get_order(order_id)
-                status = response.data.status or "unknown"
-                if is_final(status) or time.monotonic() + delay > deadline:
-                    return response
-                ctx.report(f"Order is {status}; asking again in {delay:.1f} s…")
-                ctx.wait(delay)
-                delay = min(delay * 1.8, 8.0)
+            client = context.profiles.client_for(context.http, profile)
+            return follow_order(client, order_id, backoff=backoff, wait=ctx.wait, report=ctx.report)
 
         self.progress.emit("Waiting for the final status…")
-        self._start(job, f"Follow order {order_id}", self._on_followed, follow=True)
+        self._ops.run(
+            job,
+            name=f"Follow order {order_id}",
+            lane="follow",
+            on_success=self._finish,
+            on_failure=self._on_failure,
+            on_progress=self.progress.emit,
+            on_cancelled=lambda: self.progress.emit("Stopped waiting; the order keeps its last status."),
+        )
 
     def check_again(self) -> None:
         """After an unknown outcome: one lookup decides whether the order exists."""
-        if self.busy or self.profile is None or self.order_id is None:
+        if self.busy:
             return
         from msp_desk.api.errors import NotFound
 
-        profile, order_id = self.profile, self.order_id
+        profile, order_id, context = self.profile, self.order_id, self._context
 
         def job(ctx: TaskContext) -> ApiResponse[Order] | None:
-            client = self._context.profiles.client_for(self._context.http, profile)
+            client = context.profiles.client_for(context.http, profile)
             try:
                 return client.get_order(order_id)
             except NotFound:
                 return None
 
         def found(response: ApiResponse[Order] | None) -> None:
-            self._task = None
             if response is None:
-                self.failed.emit(
-                    f"Order {order_id} does not exist: it was not created, so sending it is safe.", RETRY
-                )
+                message = f"Order {order_id} does not exist: it was not created, so sending it is safe."
+                self.failed.emit(Failure(LookupError(message), message, Remedy.RETRY))
+                return
+            if not self.exists:
+                self._on_answer(response)
             else:
-                self._request = None
-                self.answered.emit(response)
-                self._on_followed(response)
+                self._finish(response)
 
         self.progress.emit(f"Looking up order {order_id}…")
-        self._start(job, f"Look up order {order_id}", found)
+        self._ops.run(
+            job,
+            name=f"Look up order {order_id}",
+            lane="lookup",
+            on_success=found,
+            on_failure=self._on_failure,
+        )
 
     def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        self._ops.cancel("follow")
 
-    def _on_followed(self, response: ApiResponse[Order]) -> None:
-        self._task = None
+    # -- outcomes --------------------------------------------------------------
+
+    def _finish(self, response: ApiResponse[Order]) -> None:
+        order = response.data
+        self._best_effort(
+            "update the order's status",
+            lambda: self._context.history.update_status(
+                self.profile.id, self.order_id, order.status or "", order.reason or ""
+            ),
+        )
         self.finished.emit(response)
 
-    def _on_cancelled(self) -> None:
-        self._task = None
-        self.progress.emit("Stopped waiting; the order keeps its last status.")
+    def _on_failure(self, failure: Failure) -> None:
+        self.failed.emit(failure)
 
-    def _on_failure(self, error: BaseException) -> None:
-        self._task = None
-        from msp_desk.api.errors import MspError, OrderNotCreated, OrderStateUnknown
-        from msp_desk.credentials.access import MissingApiKey
-        from msp_desk.credentials.secrets import SecretStorageUnavailable
+    def keep_trace(self, hops: list[dict[str, str]]) -> None:
+        self._best_effort(
+            "keep the 3-D Secure steps",
+            lambda: self._context.history.set_trace(self.profile.id, self.order_id, hops),
+        )
 
-        if isinstance(error, MissingApiKey | SecretStorageUnavailable):
-            self.failed.emit(str(error), FIX)
-        elif isinstance(error, OrderNotCreated):
-            self.failed.emit(error.message, RETRY)
-        elif isinstance(error, OrderStateUnknown):
-            self.failed.emit(error.message, CHECK)
-        elif isinstance(error, MspError):
-            # The request did not get through as sent; a lookup is cheap and settles it.
-            remedy = (
-                FIX if self._request is not None and error.http_status and error.http_status < 500 else CHECK
-            )
-            self.failed.emit(error.message, remedy)
-        else:
-            log.error("Order flow failed: %s", error, exc_info=error)
-            self.failed.emit(str(error) or type(error).__name__, CHECK)
+    def _remember(self, request: DirectCardOrder, response: ApiResponse[Order]) -> None:
+        """Start the order's history row from the request model: the card's brand and last four only."""
+        from msp_desk.history.store import HistoryEntry
+
+        brand, last4 = request.card_summary()
+        profile = self.profile
+        entry = HistoryEntry(
+            profile_id=profile.id,
+            order_id=request.order_id,
+            profile_name=profile.name,
+            environment=profile.environment.value,
+            amount=request.amount,
+            currency=request.currency,
+            description=request.description,
+            card_brand=brand,
+            card_last4=last4,
+            status=response.data.status or "",
+            reason=response.data.reason or "",
+        )
+        self._best_effort("record the order", lambda: self._context.history.record_submitted(entry))
+
+    def _best_effort(self, what: str, write: Callable[[], object]) -> None:
+        """History writes never stand between the person and the order's outcome."""
+        try:
+            write()
+        except Exception as error:
+            text = redact(str(error) or type(error).__name__)
+            log.warning("Could not %s in the history: %s", what, text)
+            self.note.emit(f"The order history could not {what} ({text}); the order itself is not affected.")
 
     def forget(self) -> None:
-        """Start afresh for a new order: drop the prepared request, the order id and any pending answer."""
-        self.stop()
-        self._generation += 1
-        self._task = None
-        self._request = None
-        self.order_id = None
+        """The person started the next order: drop what is pending but let a create request finish."""
+        self._ops.move_on("follow")
+        self._ops.move_on("lookup")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QLocale, QSignalBlocker, Signal
+from PySide6.QtCore import QLocale, QSignalBlocker, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -24,8 +24,8 @@ from msp_desk.core import cards
 from msp_desk.core.money import COMMON_CURRENCIES
 from msp_desk.core.order_draft import OrderDraft, new_order_id
 from msp_desk.core.test_cards import TEST_CARDS
-from msp_desk.ui.colours import alert_style
-from msp_desk.ui.focus import set_tab_chain
+from msp_desk.ui.widgets.focus import set_tab_chain
+from msp_desk.ui.widgets.labels import MessageLabel
 
 if TYPE_CHECKING:
     from msp_desk.credentials.profiles import Profile
@@ -68,7 +68,7 @@ class OrderForm(QWidget):
         super().__init__(parent)
         self.setObjectName("orderForm")
         self.fields: dict[str, QLineEdit] = {}
-        self.errors: dict[str, QLabel] = {}
+        self.errors: dict[str, MessageLabel] = {}
         self.labels: dict[str, QLabel] = {}
         self._touched: set[str] = set()
         self._show_all = False
@@ -135,12 +135,8 @@ class OrderForm(QWidget):
         label = QLabel(label_text, self)
         label.setBuddy(edit)
         self.labels[name] = label
-        error = QLabel(self)
+        error = MessageLabel(f"{readable} problem", self, hide_when_empty=True)
         error.setObjectName(f"{name}-error")
-        error.setWordWrap(True)
-        error.setStyleSheet(alert_style(self.palette()))
-        error.setAccessibleName(f"{label_text.replace('&', '')} problem")
-        error.hide()
         self.errors[name] = error
         cell = QWidget(self)
         cell_layout = QVBoxLayout(cell)
@@ -197,10 +193,8 @@ class OrderForm(QWidget):
         self.scenario.activated.connect(self._apply_scenario)
         self.scenario_label = QLabel("&Test scenario", self)
         self.scenario_label.setBuddy(self.scenario)
-        self.expected = QLabel(self)
+        self.expected = MessageLabel("Expected outcome", self)
         self.expected.setObjectName("expectedOutcome")
-        self.expected.setAccessibleName("Expected outcome")
-        self.expected.setWordWrap(True)
         scenario_cell = QWidget(self)
         scenario_layout = QVBoxLayout(scenario_cell)
         scenario_layout.setContentsMargins(0, 0, 0, 0)
@@ -209,9 +203,8 @@ class OrderForm(QWidget):
         form.addRow(self.scenario_label, scenario_cell)
         self._scenario_row = (self.scenario_label, scenario_cell)
 
-        self.brand = QLabel(self)
+        self.brand = MessageLabel("Card brand", self, wrap=False)
         self.brand.setObjectName("cardBrand")
-        self.brand.setAccessibleName("Card brand")
         self.brand.setMinimumWidth(170)
         self._row(form, "card_number", extra=self.brand)
         self.fields["card_number"].textEdited.connect(self._regroup_card_number)
@@ -303,6 +296,11 @@ class OrderForm(QWidget):
             **values,
         )
 
+    def title_of(self, name: str) -> str:
+        """The field's label as shown, without its mnemonic: for messages that name the field."""
+        label = self.labels.get(name)
+        return label.text().replace("&", "") if label else name.replace("_", " ").capitalize()
+
     def set_profile(self, profile: Profile, *, prefill: bool = True) -> None:
         """Offer test cards only where they work; with ``prefill``, take the profile's webhook."""
         live = profile.environment.value == "live"
@@ -357,18 +355,12 @@ class OrderForm(QWidget):
             visible = bool(message) and (self._show_all or name in self._touched or name == "currency")
             if name == "amount":
                 visible = bool(message) and (self._show_all or "amount" in self._touched)
-            label.setText(f"⚠ {message}" if visible else "")
-            label.setVisible(visible)
-            if visible:
+            if visible and message:
+                label.show_error(message)
                 shown_labels.add(label)
+            else:
+                label.clear_message()
         return problems
-
-    def changeEvent(self, event: QEvent) -> None:
-        # A switch between light and dark desktop themes: keep problem text readable.
-        if event.type() == QEvent.Type.PaletteChange:
-            for label in self.errors.values():
-                label.setStyleSheet(alert_style(self.palette()))
-        super().changeEvent(event)
 
     # -- behaviour ---------------------------------------------------------------
 
@@ -411,7 +403,6 @@ class OrderForm(QWidget):
         else:
             check = "incomplete"
         self.brand.setText(f"{name} · {check}")
-        self.brand.setAccessibleName(f"Card brand: {name}, {check}")
         cvc_needed = brand is None or brand.cvc_required
         self.fields["card_cvc"].setPlaceholderText("123" if cvc_needed else "Not needed for Maestro")
 

@@ -1,18 +1,17 @@
-"""The order screen: build a direct card order, send it, pass 3-D Secure in the app, see the outcome."""
+"""The order screen: build a direct card order, send it, pass 3-D Secure in the app, see the outcome.
+
+The page lays out the form, the Request / 3-D Secure / Result tabs and the
+buttons, and dispatches: sending and following belong to :class:`OrderFlow`,
+the challenge to :class:`ChallengeTab`, the outcome to the shared result view.
+"""
 
 from __future__ import annotations
 
-import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QCheckBox,
     QHBoxLayout,
-    QLabel,
-    QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -21,22 +20,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from msp_desk.api.remedies import Remedy
 from msp_desk.core.money import format_minor, to_minor_units
-from msp_desk.core.order_draft import curl_command, is_final, preview_json
-from msp_desk.ui.focus import set_tab_chain
-from msp_desk.ui.order_flow import CHECK, FIX, RETRY, OrderFlow
-from msp_desk.ui.order_form import OrderForm
-from msp_desk.ui.order_result import OrderResultView, status_words
+from msp_desk.core.order_draft import curl_command, preview_json
+from msp_desk.core.statuses import is_final, status_words
+from msp_desk.ui.orders.challenge import ChallengeTab
+from msp_desk.ui.orders.flow import OrderFlow
+from msp_desk.ui.orders.form import OrderForm
+from msp_desk.ui.orders.request_tab import RequestTab
+from msp_desk.ui.widgets.dialogs import confirm, confirm_charge
+from msp_desk.ui.widgets.focus import set_tab_chain
+from msp_desk.ui.widgets.labels import MessageLabel
+from msp_desk.ui.widgets.order_result import OrderResultView
 
 if TYPE_CHECKING:
+    from msp_desk.api.follow import Backoff
     from msp_desk.api.models import ApiResponse, Order
+    from msp_desk.api.request_models import DirectCardOrder
     from msp_desk.credentials.profiles import Profile
-    from msp_desk.ui.context import AppContext
-    from msp_desk.ui.threeds_view import ThreeDSecureView
-
-log = logging.getLogger(__name__)
+    from msp_desk.ui.services.context import AppContext
+    from msp_desk.ui.services.operations import Failure
 
 SANDBOX_URL_PLACEHOLDER = "http://127.0.0.1:PORT/v1/json/"
+REQUEST_TAB, CHALLENGE_TAB, RESULT_TAB = 0, 1, 2
 
 
 class OrdersPage(QWidget):
@@ -44,12 +50,10 @@ class OrdersPage(QWidget):
         super().__init__(parent)
         self.setObjectName("ordersPage")
         self._context = context
-        self.flow = OrderFlow(context, self)
+        self.flow: OrderFlow | None = None
         self.profile: Profile | None = None
-        self.browser: ThreeDSecureView | None = None
-        self._order_exists = False
-        # The body of the one request under way, until MultiSafepay has the order.
-        self._sent: dict[str, Any] | None = None
+        self.backoff: Backoff | None = None  # pauses while following an order; None: the defaults
+        self._background: list[OrderFlow] = []  # orders left while still sending; they finish quietly
 
         self.form = OrderForm(self)
         scroll = QScrollArea(self)
@@ -57,26 +61,20 @@ class OrdersPage(QWidget):
         scroll.setWidget(self.form)
         scroll.setAccessibleName("Order form")
 
-        self.message = QLabel(self)
+        self.message = MessageLabel("Order message", self)
         self.message.setObjectName("orderMessage")
-        self.message.setAccessibleName("Order message")
-        self.message.setWordWrap(True)
-        self.send_button = QPushButton("&Send order", self)
-        self.send_button.setObjectName("sendOrder")
-        self.send_button.setAccessibleName("Send order")
+        self.send_button = self._button(
+            "&Send order", "sendOrder", "Send the order to MultiSafepay (Ctrl+Enter)"
+        )
         self.send_button.setShortcut(QKeySequence("Ctrl+Return"))
-        self.send_button.setToolTip("Send the order to MultiSafepay (Ctrl+Enter)")
-        self.retry_button = QPushButton("Send a&gain", self)
-        self.retry_button.setObjectName("retryOrder")
-        self.retry_button.setAccessibleName("Send again")
-        self.check_button = QPushButton("Chec&k order status", self)
-        self.check_button.setObjectName("checkOrder")
-        self.check_button.setAccessibleName("Check order status")
-        self.new_button = QPushButton("Ne&xt order", self)
-        self.new_button.setObjectName("newOrder")
-        self.new_button.setAccessibleName("Next order")
+        self.retry_button = self._button("Send a&gain", "retryOrder", "Send the same order again")
+        self.check_button = self._button(
+            "Chec&k order status", "checkOrder", "Ask MultiSafepay whether the order exists and how it is"
+        )
+        self.new_button = self._button(
+            "Ne&xt order", "newOrder", "Start a new order with a fresh order ID (Ctrl+Shift+N)"
+        )
         self.new_button.setShortcut(QKeySequence("Ctrl+Shift+N"))
-        self.new_button.setToolTip("Start a new order with a fresh order ID (Ctrl+Shift+N)")
         buttons = QHBoxLayout()
         for button in (self.send_button, self.retry_button, self.check_button, self.new_button):
             buttons.addWidget(button)
@@ -92,12 +90,17 @@ class OrdersPage(QWidget):
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("orderTabs")
         self.tabs.setAccessibleName("Order details")
-        self.tabs.addTab(self._request_tab(), "Re&quest")
-        self.tabs.addTab(self._verification_tab(), "&3-D Secure")
+        self.request_tab = RequestTab(self)
+        self.challenge = ChallengeTab(self)
         self.result = OrderResultView(self)
+        self.tabs.addTab(self.request_tab, "Re&quest")
+        self.tabs.addTab(self.challenge, "&3-D Secure")
         self.tabs.addTab(self.result, "Result")
+        self.preview = self.request_tab.preview
+        self.copy_curl = self.request_tab.copy_curl
 
         splitter = QSplitter(self)
+        splitter.setObjectName("ordersSplitter")
         splitter.addWidget(left)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 1)
@@ -110,12 +113,9 @@ class OrdersPage(QWidget):
         self.retry_button.clicked.connect(self._retry)
         self.check_button.clicked.connect(self._check_again)
         self.new_button.clicked.connect(self.next_order)
-        self.flow.sending.connect(self._on_sending)
-        self.flow.answered.connect(self._on_answered)
-        self.flow.needs_verification.connect(self._on_needs_verification)
-        self.flow.progress.connect(self.message.setText)
-        self.flow.finished.connect(self._on_finished)
-        self.flow.failed.connect(self._on_failed)
+        self.copy_curl.clicked.connect(self._copy_curl)
+        self.challenge.finished.connect(self._on_verified)
+        self.challenge.abandoned.connect(self._abandon_verification)
         context.profiles.active_changed.connect(self._on_profile)
         if context.profiles.is_ready:
             self._on_profile(context.profiles.active())
@@ -131,61 +131,16 @@ class OrdersPage(QWidget):
             ]
         )
 
-    # -- tabs ------------------------------------------------------------------
+    def _button(self, text: str, name: str, tip: str) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setObjectName(name)
+        button.setAccessibleName(text.replace("&", ""))
+        button.setToolTip(tip)
+        return button
 
-    def _request_tab(self) -> QWidget:
-        tab = QWidget(self)
-        layout = QVBoxLayout(tab)
-        label = QLabel("JSON to be sent (card number masked, CVC left out):", tab)
-        self.agent_note = QLabel(
-            "The embedded browser's user agent joins customer.browser when the order is sent.", tab
-        )
-        self.agent_note.setObjectName("userAgentNote")
-        self.agent_note.setWordWrap(True)
-        self.preview = QPlainTextEdit(tab)
-        self.preview.setObjectName("requestPreview")
-        self.preview.setAccessibleName("Request preview")
-        self.preview.setReadOnly(True)
-        label.setBuddy(self.preview)
-        self.copy_curl = QPushButton("Copy as curl", tab)
-        self.copy_curl.setObjectName("copyCurl")
-        self.copy_curl.setAccessibleName("Copy as curl")
-        self.copy_curl.setToolTip("Copies a curl command; the API key is left as $MSP_API_KEY")
-        self.copy_curl.clicked.connect(self._copy_curl)
-        layout.addWidget(label)
-        layout.addWidget(self.preview, 1)
-        layout.addWidget(self.agent_note)
-        layout.addWidget(self.copy_curl, 0, Qt.AlignmentFlag.AlignLeft)
-        return tab
-
-    def _verification_tab(self) -> QWidget:
-        tab = QWidget(self)
-        self._verification_layout = QVBoxLayout(tab)
-        self.use_payment_url = QCheckBox(
-            "Open MultiSafepay's payment page instead of the verification form", tab
-        )
-        self.use_payment_url.setObjectName("usePaymentUrl")
-        self.use_payment_url.setAccessibleName(
-            "Open MultiSafepay's payment page instead of the verification form"
-        )
-        self.use_payment_url.setToolTip(
-            "MultiSafepay recommends the payment_url; the form is what a direct API client gets."
-        )
-        self.verification_hint = QLabel("No 3-D Secure challenge is running.", tab)
-        self.verification_hint.setObjectName("verificationHint")
-        self.verification_hint.setAccessibleName("3-D Secure status")
-        self.stop_button = QPushButton("Stop &waiting", tab)
-        self.stop_button.setObjectName("stopVerification")
-        self.stop_button.setAccessibleName("Stop waiting")
-        self.stop_button.setToolTip("Close the challenge and look up the order's status as it is")
-        self.stop_button.setEnabled(False)
-        self.stop_button.clicked.connect(self._abandon_verification)
-        top = QHBoxLayout()
-        top.addWidget(self.verification_hint, 1)
-        top.addWidget(self.stop_button)
-        self._verification_layout.addWidget(self.use_payment_url)
-        self._verification_layout.addLayout(top)
-        return tab
+    @property
+    def browser(self) -> object:
+        return self.challenge.browser
 
     # -- profile and form --------------------------------------------------------
 
@@ -197,7 +152,7 @@ class OrdersPage(QWidget):
         # may replace what was typed in the webhook fields.
         self.form.set_profile(profile, prefill=switched)
         if starting:
-            self.message.clear()
+            self.message.clear_message()
         self._refresh()
 
     def _base_url(self) -> str:
@@ -207,80 +162,95 @@ class OrdersPage(QWidget):
             return self._context.sandbox.base_url or SANDBOX_URL_PLACEHOLDER
         return base_url_for(self.profile.environment)
 
+    def _order_exists(self) -> bool:
+        return self.flow is not None and self.flow.exists
+
     def _refresh(self) -> None:
         problems = self.form.refresh_problems()
+        agent_pending = not self.form.fields["browser_user_agent"].text().strip()
         if problems:
-            listed = "\n".join(f"• {self._field_title(name)}: {text}" for name, text in problems.items())
-            self.preview.setPlainText(
-                f"The request appears here once every field is valid. Still to fix:\n{listed}"
-            )
+            listed = [f"{self.form.title_of(name)}: {text}" for name, text in problems.items()]
+            self.request_tab.show_problems(listed, agent_pending=agent_pending)
         else:
-            self.preview.setPlainText(preview_json(self.form.draft().payload()))
-        self.agent_note.setVisible(not self.form.fields["browser_user_agent"].text().strip())
-        self.copy_curl.setEnabled(not problems)
-        can_send = not problems and self.profile is not None and not self.flow.busy and not self._order_exists
-        self.send_button.setEnabled(can_send)
+            self.request_tab.show_request(
+                preview_json(self.form.draft().payload()), agent_pending=agent_pending
+            )
+        busy = self.flow is not None and self.flow.busy
+        self.send_button.setEnabled(
+            not problems and self.profile is not None and not busy and not self._order_exists()
+        )
         if self.profile is None:
-            self.message.setText("Loading profiles…")
-
-    def _field_title(self, name: str) -> str:
-        label = self.form.labels.get(name)
-        return label.text().replace("&", "") if label else name.replace("_", " ").capitalize()
+            self.message.show_hint("Loading profiles…")
 
     def _copy_curl(self) -> None:
-        command = curl_command(self._base_url(), self.form.draft().payload())
-        QGuiApplication.clipboard().setText(command)
-        self.message.setText("Copied a curl command; set MSP_API_KEY before running it.")
+        QGuiApplication.clipboard().setText(curl_command(self._base_url(), self.form.draft().payload()))
+        self.message.show_info("Copied a curl command; set MSP_API_KEY before running it.")
 
     # -- sending -----------------------------------------------------------------
 
     def send(self) -> None:
-        if self.flow.busy or self._order_exists or self.profile is None:
+        if self.profile is None or self._order_exists() or (self.flow is not None and self.flow.busy):
             return
         draft = self.form.draft()
         if draft.problems():
             self.form.show_all_problems()
-            self.message.setText("Some fields need fixing; they are marked ⚠.")
+            self.message.show_error("Some fields need fixing; they are marked ⚠.")
             return
         profile = self.profile
-        if profile.environment.value == "live" and not self.confirm_live(
-            draft.amount, draft.currency, profile
-        ):
-            self.message.setText("Not sent.")
-            return
+        if profile.environment.value == "live":
+            money = format_minor(to_minor_units(draft.amount, draft.currency), draft.currency)
+            site = f"site {profile.site_id}" if profile.site_id else "the site of this profile"
+            if not confirm_charge(self, money=money, site=site, profile_name=profile.name):
+                self.message.show_info("Not sent.")
+                return
         if not draft.browser_user_agent.strip():
-            from msp_desk.ui.browser_identity import user_agent
+            from msp_desk.ui.orders.browser_identity import user_agent
 
             self.form.fields["browser_user_agent"].setText(user_agent())
             draft = self.form.draft()
-        payload = draft.payload()
-        if self.flow.submit(profile, payload):
-            self._sent = payload
+        from msp_desk.api.request_models import DirectCardOrder
 
-    def confirm_live(self, amount: str, currency: str, profile: Profile) -> bool:
-        money = format_minor(to_minor_units(amount, currency), currency)
-        site = f"site {profile.site_id}" if profile.site_id else "the site of this profile"
-        box = QMessageBox(self)
-        box.setObjectName("liveConfirmation")
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Send a LIVE order?")
-        box.setText(f"Charge {money} on {site} ({profile.name}) in the LIVE environment?")
-        box.setInformativeText("This is a real payment with a real card.")
-        send = box.addButton(f"Charge {money}", QMessageBox.ButtonRole.AcceptRole)
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(cancel)
-        box.exec()
-        return box.clickedButton() is send
+        # A new flow for every send from the form: what was typed may have changed since a refusal.
+        self._start_flow(profile, DirectCardOrder.model_validate(draft.payload())).submit()
+
+    def _start_flow(self, profile: Profile, request: DirectCardOrder) -> OrderFlow:
+        self._drop_flow()
+        flow = OrderFlow(self._context, profile, request, self)
+        flow.backoff = self.backoff
+        flow.sending.connect(self._on_sending)
+        flow.answered.connect(self._on_answered)
+        flow.needs_verification.connect(self._on_needs_verification)
+        flow.progress.connect(self.message.show_hint)
+        flow.finished.connect(self._on_finished)
+        flow.failed.connect(self._on_failed)
+        flow.note.connect(self.result.show_note)
+        self.flow = flow
+        return flow
+
+    def _drop_flow(self) -> None:
+        """Leave the current order: one still being sent finishes quietly and records its outcome."""
+        flow, self.flow = self.flow, None
+        for finished in [f for f in self._background if not f.busy]:
+            self._background.remove(finished)
+            finished.deleteLater()
+        if flow is None:
+            return
+        flow.blockSignals(True)
+        flow.forget()
+        if flow.busy:
+            self._background.append(flow)
+        else:
+            flow.deleteLater()
 
     def _on_sending(self) -> None:
         self.form.set_enabled_for_sending(False)
         self._show_buttons()
         self.send_button.setEnabled(False)
-        self.message.setText(f"Sending order {self.flow.order_id}…")
+        assert self.flow is not None
+        self.message.show_hint(f"Sending order {self.flow.order_id}…")
 
     def _on_answered(self, response: ApiResponse[Order]) -> None:
-        self._order_exists = True
-        self._remember(response)
+        # The card goes first, whatever happens next.
         self.form.clear_card()
         self.result.show_order(response, waiting=not is_final(response.data.status))
         if response.reconciled:
@@ -288,170 +258,112 @@ class OrdersPage(QWidget):
                 "The first answer was lost on the way; the order was looked up and exists once. "
                 "Nothing was sent twice."
             )
-        self.message.setText(f"MultiSafepay has order {response.data.order_id}: {response.data.status}.")
+        self.message.show_info(f"MultiSafepay has order {response.data.order_id}: {response.data.status}.")
+        self._show_buttons()
 
     def _on_needs_verification(self, response: ApiResponse[Order]) -> None:
-        order = response.data
-        browser = self._prepare_browser()
         draft = self.form.draft()
-        redirect_url, cancel_url = draft.redirect_url.strip(), draft.cancel_url.strip()
-        html = order.customer_verification.html if order.customer_verification else None
-        if order.payment_url and (self.use_payment_url.isChecked() or not html):
-            browser.start_url(order.payment_url, redirect_url, cancel_url)
-        else:
-            browser.start_form(html or "", self.flow.base_url or self._base_url(), redirect_url, cancel_url)
-        self.verification_hint.setText(
-            "Complete 3-D Secure below; msp-desk stops when the shop's page is reached."
+        assert self.flow is not None
+        self.challenge.start(
+            response.data,
+            base_url=self.flow.base_url or self._base_url(),
+            redirect_url=draft.redirect_url.strip(),
+            cancel_url=draft.cancel_url.strip(),
+            user_agent=draft.browser_user_agent.strip(),
+            language=draft.browser_language.strip(),
         )
-        self.stop_button.setEnabled(True)
-        self.tabs.setCurrentIndex(1)
-        self.message.setText("3-D Secure is needed: complete the challenge in the 3-D Secure tab.")
-        browser.view.setFocus()
-
-    def _prepare_browser(self) -> ThreeDSecureView:
-        """The embedded browser, loaded when an order asks for a challenge and not before."""
-        if self.browser is None:
-            from msp_desk.ui.threeds_view import ThreeDSecureView
-
-            draft = self.form.draft()
-            self.browser = ThreeDSecureView(
-                self, user_agent=draft.browser_user_agent.strip(), language=draft.browser_language.strip()
-            )
-            self.browser.finished.connect(self._on_verified)
-            self._verification_layout.addWidget(self.browser, 1)
-        return self.browser
+        self.tabs.setCurrentIndex(CHALLENGE_TAB)
+        self.message.show_info("3-D Secure is needed: complete the challenge in the 3-D Secure tab.")
 
     def _on_verified(self, outcome: str, url: str) -> None:
-        self._keep_trace()
         word = "returned to the shop" if outcome == "redirect" else "cancelled by the shopper"
-        self.verification_hint.setText(f"3-D Secure finished: {word}.")
-        self.stop_button.setEnabled(False)
-        self.tabs.setCurrentIndex(2)
-        self.flow.follow()
+        self._keep_trace(f"3-D Secure finished: {word}.")
+        if self.flow is not None:
+            self.flow.follow()
 
     def _abandon_verification(self) -> None:
-        self._keep_trace()
-        self.stop_button.setEnabled(False)
-        self.verification_hint.setText(
-            "3-D Secure was abandoned here; the order keeps the status MultiSafepay gives it."
-        )
-        self.tabs.setCurrentIndex(2)
-        self.flow.check_again()
+        self._keep_trace("3-D Secure was abandoned here; the order keeps the status MultiSafepay gives it.")
+        if self.flow is not None:
+            self.flow.check_again()
 
-    def _keep_trace(self) -> None:
-        """Show the 3-D Secure steps and keep them with the order, then close the browser."""
-        if self.browser is None:
-            return
-        hops = list(self.browser.hops)
+    def _keep_trace(self, text: str) -> None:
+        hops = self.challenge.end(text)
         self.result.show_trace(hops)
-        if self.flow.profile is not None and self.flow.order_id:
-            self._context.history.set_trace(
-                self.flow.profile.id, self.flow.order_id, [h.as_dict() for h in hops]
-            )
-        self._discard_browser()
-
-    def _discard_browser(self) -> None:
-        """Each challenge gets a fresh off-the-record browser; nothing carries over."""
-        browser, self.browser = self.browser, None
-        if browser is not None:
-            browser.hide()
-            browser.dispose()
-            browser.deleteLater()
+        self.tabs.setCurrentIndex(RESULT_TAB)
+        if self.flow is not None:
+            self.flow.keep_trace([hop.as_dict() for hop in hops])
 
     def _on_finished(self, response: ApiResponse[Order]) -> None:
         order = response.data
         final = is_final(order.status)
         self.result.show_order(response, waiting=not final)
-        self._record_status(response)
-        self.tabs.setCurrentIndex(2)
+        self.tabs.setCurrentIndex(RESULT_TAB)
         if final:
-            self.message.setText(
+            self.message.show_info(
                 f"Order {order.order_id}: {status_words(order.status, order.financial_status)}."
             )
-            self._show_buttons(new=True)
+            self._show_buttons()
         else:
-            self.message.setText(
+            self.message.show_info(
                 f"Order {order.order_id} is still {order.status}; MultiSafepay decides later. "
                 "Check again in a while."
             )
-            self._show_buttons(check=True, new=True)
+            self._show_buttons(check=True)
 
-    def _on_failed(self, message: str, remedy: str) -> None:
-        self.message.setText(f"⚠ {message}")
-        if remedy == RETRY:
-            self._show_buttons(retry=True, new=True)
-        elif remedy == CHECK:
-            self._show_buttons(check=True, new=self._order_exists)
-        elif remedy == FIX:
+    def _on_failed(self, failure: Failure) -> None:
+        self.message.show_error(failure.message)
+        if self._order_exists():
+            self._show_buttons(check=True)
+        elif failure.remedy is Remedy.RETRY:
+            self._show_buttons(retry=True)
+        elif failure.remedy is Remedy.CHECK:
+            self._show_buttons(check=True)
+        else:
             self.form.set_enabled_for_sending(True)
             self._show_buttons(send=True)
         self._refresh()
 
     def _retry(self) -> None:
-        if self.flow.retry():
+        if self.flow is not None and self.flow.retry():
             self._show_buttons()
 
     def _check_again(self) -> None:
-        self._show_buttons()
-        self.flow.check_again()
+        if self.flow is not None:
+            self._show_buttons()
+            self.flow.check_again()
 
     def next_order(self) -> None:
         """A fresh order ID and an empty card; the customer and options stay for the next test."""
-        if self.flow.busy and not self._order_exists:
-            return  # a request is on its way: its outcome must be seen first
-        self.flow.forget()
-        self._sent = None
-        self._discard_browser()
-        self._order_exists = False
+        flow = self.flow
+        if (
+            flow is not None
+            and flow.sending_now
+            and not confirm(
+                self,
+                "Start the next order?",
+                f"Order {flow.order_id} is still being sent. Its outcome will be kept in the order history.",
+                yes="Start the next order",
+                no="Wait for it",
+                name="leaveSendingOrder",
+            )
+        ):
+            return
+        self._drop_flow()
+        self.challenge.reset()
         self.form.set_enabled_for_sending(True)
         self.form.clear_card()
         self.form.renew_order_id()
         self.result.clear()
-        self.verification_hint.setText("No 3-D Secure challenge is running.")
-        self.stop_button.setEnabled(False)
-        self.tabs.setCurrentIndex(0)
-        self.message.clear()
+        self.tabs.setCurrentIndex(REQUEST_TAB)
+        self.message.clear_message()
         self._show_buttons(send=True)
         self._refresh()
         self.form.fields["card_number"].setFocus()
 
-    def _remember(self, response: ApiResponse[Order]) -> None:
-        """Start the order's history row once MultiSafepay has the order; refused ones get none."""
-        profile, sent = self.flow.profile, self._sent
-        if profile is None or sent is None:
-            return
-        from msp_desk.history.store import HistoryEntry
-
-        number = str(sent["gateway_info"]["card_number"])
-        self._context.history.record_submitted(
-            HistoryEntry(
-                profile_id=profile.id,
-                order_id=str(sent["order_id"]),
-                profile_name=profile.name,
-                environment=profile.environment.value,
-                amount=int(sent["amount"]),
-                currency=str(sent["currency"]),
-                description=str(sent["description"]),
-                card_brand=str(sent["gateway"]),
-                card_last4=number[-4:],
-                status=response.data.status or "",
-                reason=response.data.reason or "",
-            )
-        )
-        self._sent = None  # the card number goes with it
-
-    def _record_status(self, response: ApiResponse[Order]) -> None:
-        order = response.data
-        if self.flow.profile is not None and order.order_id:
-            self._context.history.update_status(
-                self.flow.profile.id, str(order.order_id), order.status or "", order.reason or ""
-            )
-
-    def _show_buttons(
-        self, *, send: bool = False, retry: bool = False, check: bool = False, new: bool = False
-    ) -> None:
+    def _show_buttons(self, *, send: bool = False, retry: bool = False, check: bool = False) -> None:
         self.send_button.setVisible(send)
         self.retry_button.setVisible(retry)
         self.check_button.setVisible(check)
-        self.new_button.setVisible(new or send)
-        self.new_button.setEnabled(not (self.flow.busy and not self._order_exists))
+        # Always there: a person can leave any order, whatever state it is in.
+        self.new_button.setVisible(True)
+        self.new_button.setEnabled(True)

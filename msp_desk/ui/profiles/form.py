@@ -7,11 +7,10 @@ save: a stored key is only ever shown as its last four characters.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QPalette, QResizeEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,7 +26,9 @@ from PySide6.QtWidgets import (
 
 from msp_desk.api.environments import Environment
 from msp_desk.core.redaction import mask_key
-from msp_desk.ui.colours import alert_style, environment_label, environment_style
+from msp_desk.credentials.form_values import ProfileFormValues
+from msp_desk.ui.widgets.colours import environment_label, environment_style
+from msp_desk.ui.widgets.labels import MessageLabel
 
 if TYPE_CHECKING:
     from msp_desk.credentials.validation import FormCheck
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 ENVIRONMENTS = (Environment.SANDBOX, Environment.TEST, Environment.LIVE)
 METHODS = ("POST", "GET")
 FIELDS = ("name", "api_key", "notification_url")
+FIELD_TITLES = {"name": "Name", "api_key": "API key", "notification_url": "Notification URL"}
 
 SESSION_ONLY_AVAILABLE_TIP = (
     "No system keyring can store the key, so msp-desk can keep it in memory until it closes. "
@@ -43,73 +45,6 @@ SESSION_ONLY_AVAILABLE_TIP = (
 SESSION_ONLY_UNNEEDED_TIP = (
     "Keys are saved in the system keyring, so this is only needed when no keyring works."
 )
-
-
-@dataclass(frozen=True)
-class FormValues:
-    name: str
-    environment: Environment
-    api_key: str  # as typed, without surrounding spaces; empty means "keep the stored key"
-    session_only: bool
-    notification_url: str
-    notification_method: str
-
-
-class WrappingLabel(QLabel):
-    """A word-wrapped label whose size hint is the height its text needs at its real width.
-
-    Layouts size a word-wrapped label for the narrow width of QLabel's own size
-    hint, so a two-line message under a form field left a gap of several lines.
-    """
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWordWrap(True)
-        self._hinted_height = -1
-
-    def sizeHint(self) -> QSize:
-        hint = super().sizeHint()
-        if self.width() > 0 and self.text():
-            hint = QSize(self.width(), self.heightForWidth(self.width()))
-        return hint
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        height = self.heightForWidth(self.width())
-        if height != self._hinted_height:
-            self._hinted_height = height
-            self.updateGeometry()
-
-
-class FieldMessage(WrappingLabel):
-    """The line under a field: an error (red, ⚠), a warning, or a quiet hint."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.kind = ""
-        self.hide()
-
-    def show_error(self, text: str) -> None:
-        self._show("error", f"⚠ {text}", alert_style(self.palette()), QPalette.ColorRole.WindowText)
-
-    def show_warning(self, text: str) -> None:
-        self._show("warning", text, "", QPalette.ColorRole.WindowText)
-
-    def show_hint(self, text: str) -> None:
-        self._show("hint", text, "", QPalette.ColorRole.PlaceholderText)
-
-    def clear_message(self) -> None:
-        self.kind = ""
-        self.clear()
-        self.hide()
-
-    def _show(self, kind: str, text: str, style: str, role: QPalette.ColorRole) -> None:
-        self.kind = kind
-        self.setStyleSheet(style)
-        self.setForegroundRole(role)
-        self.setText(text)
-        self.show()
 
 
 def _labelled(text: str, buddy: QWidget, parent: QWidget) -> QLabel:
@@ -148,18 +83,17 @@ class ProfileForm(QWidget):
         self._touched: set[str] = set()
         self._loading = False
 
-        self.title = QLabel(self)
+        # The profile's name as typed: plain text, heard by screen readers.
+        self.title = MessageLabel("Profile shown", self, wrap=False)
         self.title.setObjectName("profileTitle")
         title_font = self.title.font()
         title_font.setBold(True)
         title_font.setPointSizeF(title_font.pointSizeF() * 1.3)
         self.title.setFont(title_font)
-        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.environment_badge = QLabel(self)
+        self.environment_badge = MessageLabel("Environment", self, wrap=False, selectable=False)
         self.environment_badge.setObjectName("profileEnvironmentBadge")
-        self.note = QLabel(self)
+        self.note = MessageLabel("Profile note", self)
         self.note.setObjectName("profileNote")
-        self.note.setWordWrap(True)
         self.note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
         self.name_edit = QLineEdit(self)
@@ -190,13 +124,10 @@ class ProfileForm(QWidget):
         self.test_button.setObjectName("testConnection")
         self.test_button.setAccessibleName("Test connection")
         self.test_button.setToolTip("Ask MultiSafepay who this key belongs to (GET /me) (Ctrl+T)")
-        self.result_label = WrappingLabel(self)
+        self.result_label = MessageLabel("Connection result", self, hide_when_empty=True)
         self.result_label.setObjectName("connectionResult")
-        self.result_label.setAccessibleName("Connection result")
         # Word-wrapped labels in a form may get more height than their text; keep it by the button.
         self.result_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.result_label.hide()
-        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.site_edit = QLineEdit(self)
         self.site_edit.setObjectName("profileSiteId")
         self.account_edit = QLineEdit(self)
@@ -214,7 +145,10 @@ class ProfileForm(QWidget):
         self.method_combo.addItems(list(METHODS))
         self.method_combo.setToolTip("How MultiSafepay calls the notification URL")
 
-        self.messages = {field: FieldMessage(self) for field in FIELDS}
+        self.messages = {
+            field: MessageLabel(f"{FIELD_TITLES[field]} message", self, hide_when_empty=True)
+            for field in FIELDS
+        }
 
         header = QHBoxLayout()
         header.addWidget(self.title)
@@ -328,17 +262,17 @@ class ProfileForm(QWidget):
         self.session_check.setToolTip(SESSION_ONLY_AVAILABLE_TIP if enabled else SESSION_ONLY_UNNEEDED_TIP)
 
     def show_result(self, text: str, *, error: bool = False, busy: bool = False) -> None:
-        self.result_label.setText(f"⚠ {text}" if error and text else text)
-        self.result_label.setVisible(bool(text))
-        self.result_label.setStyleSheet(alert_style(self.palette()) if error else "")
-        self.result_label.setForegroundRole(
-            QPalette.ColorRole.PlaceholderText if busy else QPalette.ColorRole.WindowText
-        )
+        if error:
+            self.result_label.show_error(text)
+        elif busy:
+            self.result_label.show_hint(text)
+        else:
+            self.result_label.show_info(text)
 
     # -- reading ---------------------------------------------------------------
 
-    def values(self) -> FormValues:
-        return FormValues(
+    def values(self) -> ProfileFormValues:
+        return ProfileFormValues(
             name=self.name_edit.text().strip(),
             environment=self.environment(),
             api_key=self.key_edit.text().strip(),
@@ -402,4 +336,3 @@ class ProfileForm(QWidget):
         label = environment_label(environment.value)
         self.environment_badge.setText("LIVE — real money" if environment is Environment.LIVE else label)
         self.environment_badge.setStyleSheet(environment_style(environment.value))
-        self.environment_badge.setAccessibleName(f"Environment {label}")

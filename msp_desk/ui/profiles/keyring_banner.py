@@ -13,6 +13,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStyle, QVBoxLayout, QWidget
 
+from msp_desk.ui.widgets.labels import MessageLabel
+
 if TYPE_CHECKING:
     from msp_desk.credentials.secrets import KeyringStatus
 
@@ -70,14 +72,10 @@ class KeyringBanner(QFrame):
         self._icon.setPixmap(
             self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning, None, self).pixmap(size)
         )
-        self.message = QLabel(self)
+        self.message = MessageLabel("Keyring status", self)
         self.message.setObjectName("keyringMessage")
-        self.message.setWordWrap(True)
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.details = QLabel(self)
+        self.details = MessageLabel("Keyring details", self)
         self.details.setObjectName("keyringDetails")
-        self.details.setWordWrap(True)
-        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.retry_button = QPushButton("Try &again", self)
         self.retry_button.setObjectName("keyringRetry")

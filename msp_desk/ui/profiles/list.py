@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from msp_desk.ui.colours import alert_text_colour, environment_colours, environment_label
+from msp_desk.ui.widgets.colours import alert_text_colour, environment_colours, environment_label
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 ENVIRONMENT_ROLE = Qt.ItemDataRole.UserRole + 1

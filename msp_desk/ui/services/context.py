@@ -1,4 +1,4 @@
-"""The services the screens share: one HTTP client, one task runner, profiles, the sandbox."""
+"""The services the screens share: one HTTP client, one task runner, profiles, the sandbox, events."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
-from msp_desk.ui.profile_service import ProfileService
-from msp_desk.ui.sandbox_service import SandboxService
-from msp_desk.ui.tasks import TaskRunner
+from msp_desk.ui.services.events import AppEvents
+from msp_desk.ui.services.operations import Operations
+from msp_desk.ui.services.profiles import ProfileService
+from msp_desk.ui.services.sandbox import SandboxService
+from msp_desk.ui.services.tasks import TaskRunner
 
 if TYPE_CHECKING:
     import httpx
@@ -24,12 +26,18 @@ class AppContext(QObject):
     ) -> None:
         super().__init__(parent)
         self.tasks = TaskRunner(parent=self)
+        self.events = AppEvents(self)
         self.sandbox = SandboxService(self)
         self.profiles = ProfileService(self.sandbox, self.tasks, self)
         self._http_factory = http_factory
         self._http: httpx.Client | None = None
         self._http_lock = threading.Lock()
         self._history: HistoryStore | None = None
+        self._history_lock = threading.Lock()
+
+    def operations(self, owner: QObject, *, initiator: str = "") -> Operations:
+        """A screen's own :class:`Operations`, living as long as the screen."""
+        return Operations(self.tasks, self.events, owner, initiator=initiator)
 
     @property
     def http(self) -> httpx.Client:
@@ -48,11 +56,12 @@ class AppContext(QObject):
 
     @property
     def history(self) -> HistoryStore:
-        if self._history is None:
-            from msp_desk.history.store import HistoryStore
+        with self._history_lock:
+            if self._history is None:
+                from msp_desk.history.store import HistoryStore
 
-            self._history = HistoryStore()
-        return self._history
+                self._history = HistoryStore()
+            return self._history
 
     def close(self) -> None:
         self.tasks.shutdown()

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from msp_desk.ui.sandbox_service import SandboxService
-from msp_desk.ui.tasks import TaskContext, TaskRunner
+from msp_desk.ui.services.sandbox import SandboxService
+from msp_desk.ui.services.tasks import TaskContext, TaskRunner
 
 if TYPE_CHECKING:
     import httpx

@@ -1,38 +1,52 @@
-"""Assembles the main window from the areas that exist and wires the shared status."""
+"""The screens the window offers, in navigation order, and the wiring of the shared status.
+
+Each area names the feature package that builds it; the package is imported
+only when the screen is first opened (the first one right after the window's
+first paint), so start-up never waits for a screen nobody has looked at.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 
-from msp_desk.ui.context import AppContext
-from msp_desk.ui.main_window import Area, MainWindow
+from msp_desk.ui.services.context import AppContext
+from msp_desk.ui.shell.main_window import Area, MainWindow
 
 if TYPE_CHECKING:
     from msp_desk.credentials.profiles import Profile
 
 
+def _orders(context: AppContext) -> QWidget:
+    from msp_desk.ui.orders.page import OrdersPage
+
+    return OrdersPage(context)
+
+
+def _profiles(context: AppContext) -> QWidget:
+    from msp_desk.ui.profiles.page import ProfilesPage
+
+    return ProfilesPage(context)
+
+
+# key, title, icon, builder, description; the position gives the Ctrl+number shortcut.
+AREAS: tuple[tuple[str, str, str, Callable[[AppContext], QWidget], str], ...] = (
+    ("orders", "New order", "orders", _orders, "Send a direct card order and follow 3-D Secure"),
+    ("profiles", "Profiles", "profiles", _profiles, "Connection profiles and API keys"),
+)
+
+
+def _builder(build: Callable[[AppContext], QWidget], context: AppContext) -> Callable[[], QWidget]:
+    return lambda: build(context)
+
+
 def build_main_window(context: AppContext) -> MainWindow:
     window = MainWindow()
-
-    def orders() -> QWidget:
-        from msp_desk.ui.orders_page import OrdersPage
-
-        return OrdersPage(context)
-
-    def profiles() -> QWidget:
-        from msp_desk.ui.profiles_page import ProfilesPage
-
-        page = ProfilesPage(context)
-        page.status_message.connect(window.show_status)
-        return page
-
-    window.add_area(
-        Area("orders", "New order", "orders", orders, "Send a direct card order and follow 3-D Secure")
-    )
-    window.add_area(Area("profiles", "Profiles", "profiles", profiles, "Connection profiles and API keys"))
+    for key, title, icon_name, build, description in AREAS:
+        window.add_area(Area(key, title, icon_name, _builder(build, context), description))
     window.badge.show_profile("Loading profiles…", "")
 
     def show_active(profile: Profile) -> None:
@@ -51,9 +65,11 @@ def build_main_window(context: AppContext) -> MainWindow:
     context.profiles.load_failed.connect(lambda message: window.show_error("Profiles", message))
     context.sandbox.started.connect(window.show_sandbox_started)
     context.sandbox.failed.connect(window.show_activity)
+    context.events.status.connect(window.show_status)
+    context.events.unexpected.connect(window.report_unexpected)
     context.tasks.unhandled.connect(lambda name, error: window.show_status(f"{name} failed: {error}"))
-    # After the first paint: the screens first, then the profiles (pydantic and keyring
-    # imports on a worker would otherwise slow the screens down through the GIL).
-    window.first_painted.connect(lambda: QTimer.singleShot(0, window.build_all_areas))
+    # After the first paint: the screen on show, then the profiles (pydantic and keyring
+    # imports on a worker would otherwise slow the screen down through the GIL).
+    window.first_painted.connect(lambda: QTimer.singleShot(0, window.build_current_area))
     window.areas_ready.connect(context.profiles.load)
     return window

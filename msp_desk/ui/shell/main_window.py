@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QLabel,
+    QDialog,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QToolBar,
     QVBoxLayout,
@@ -18,19 +17,21 @@ from PySide6.QtWidgets import (
 )
 
 from msp_desk import APP_NAME
-from msp_desk.ui.colours import environment_style
-from msp_desk.ui.environment_badge import EnvironmentBadge
-from msp_desk.ui.resources import icon
-from msp_desk.ui.settings import ui_settings
+from msp_desk.ui.services.settings import LAST_AREA, WINDOW_GEOMETRY, restore_layout, save_layout
+from msp_desk.ui.shell.status_badge import EnvironmentBadge
+from msp_desk.ui.widgets.colours import environment_style
+from msp_desk.ui.widgets.dialogs import warn
+from msp_desk.ui.widgets.icons import icon
+from msp_desk.ui.widgets.labels import MessageLabel
 
 
 @dataclass(frozen=True)
 class Area:
     """One screen reachable from the navigation bar.
 
-    ``build`` makes its widget. Screens are built right after the window's
-    first paint (``build_all_areas``), or at once when a person opens one, so
-    the window appears without waiting for every form in it.
+    ``build`` makes its widget: the screen on show right after the window's
+    first paint (``build_current_area``), every other one when a person first
+    opens it, so the window appears without waiting for forms nobody looked at.
     """
 
     key: str
@@ -71,12 +72,13 @@ class MainWindow(QMainWindow):
         self._widgets: dict[str, QWidget] = {}
         self._actions: dict[str, QAction] = {}
         self._current: str | None = None
+        self._crash_dialog: QDialog | None = None
 
         self._stack = QStackedWidget(self)
         self._stack.setObjectName("areaStack")
-        self.live_banner = QLabel("LIVE — orders on this profile move real money", self)
+        self.live_banner = MessageLabel("Live environment warning", self, selectable=False)
+        self.live_banner.setText("LIVE — orders on this profile move real money")
         self.live_banner.setObjectName("liveBanner")
-        self.live_banner.setAccessibleName("Live environment warning")
         self.live_banner.setStyleSheet(environment_style("live") + " padding:6px 12px; border-radius:0;")
         self.live_banner.hide()
         central = QWidget(self)
@@ -102,9 +104,8 @@ class MainWindow(QMainWindow):
 
         self.badge = EnvironmentBadge(self)
         self.statusBar().addPermanentWidget(self.badge)
-        self.activity = QLabel(self)
+        self.activity = MessageLabel("Background activity", self, wrap=False)
         self.activity.setObjectName("activity")
-        self.activity.setAccessibleName("Background activity")
         self.statusBar().addWidget(self.activity, 1)
 
     def _build_menus(self) -> None:
@@ -154,21 +155,24 @@ class MainWindow(QMainWindow):
         return self._current
 
     def area_widget(self, key: str) -> QWidget:
-        """The area's screen, built now if it was not yet."""
+        """The area's screen, built now if it was not yet, with its splitters and tables as left."""
         widget = self._widgets.get(key)
         if widget is None:
             area = self._areas[key]
             widget = area.build()
             widget.setAccessibleName(area.title)
+            restore_layout(widget, key)
             self._stack.addWidget(widget)
             self._widgets[key] = widget
         return widget
 
-    def build_all_areas(self) -> None:
+    def built_areas(self) -> list[str]:
+        return list(self._widgets)
+
+    def build_current_area(self) -> None:
+        """Build the screen on show; ``areas_ready`` says it can be used."""
         if self._current is not None:
             self._stack.setCurrentWidget(self.area_widget(self._current))
-        for key in self._areas:
-            self.area_widget(key)
         self.areas_ready.emit()
 
     def show_area(self, key: str) -> None:
@@ -190,13 +194,13 @@ class MainWindow(QMainWindow):
         self._update_title()
 
     def show_activity(self, text: str) -> None:
-        self.activity.setText(text)
+        self.activity.show_info(text)
 
     def show_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
 
     def show_sandbox_started(self, base_url: str) -> None:
-        self.activity.setText(f"Local sandbox running at {base_url}")
+        self.activity.show_info(f"Local sandbox running at {base_url}")
 
     def _update_title(self) -> None:
         key = self.current_area()
@@ -206,32 +210,38 @@ class MainWindow(QMainWindow):
     # -- state ---------------------------------------------------------------
 
     def restore_state(self) -> None:
-        settings = ui_settings()
-        geometry = settings.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
+        geometry = WINDOW_GEOMETRY.get()
+        if geometry.isEmpty() or not self.restoreGeometry(geometry):
             self.resize(1180, 780)
-        last = settings.value("window/area")
-        if isinstance(last, str) and last in self._areas:
-            self._select(last)  # built with the others after the first paint
+        last = LAST_AREA.get()
+        if last in self._areas:
+            self._select(last)  # built after the first paint
 
     def save_state(self) -> None:
-        settings = ui_settings()
-        settings.setValue("window/geometry", self.saveGeometry())
+        WINDOW_GEOMETRY.set(self.saveGeometry())
         current = self.current_area()
         if current:
-            settings.setValue("window/area", current)
-        settings.sync()
+            LAST_AREA.set(current)
+        for key, widget in self._widgets.items():
+            save_layout(widget, key)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
         super().closeEvent(event)
 
     def show_about(self) -> None:
-        from msp_desk.ui.about_dialog import AboutDialog
+        from msp_desk.ui.shell.about_dialog import AboutDialog
 
         AboutDialog(self).exec()
 
     def show_error(self, title: str, message: str) -> None:
-        QMessageBox.warning(self, title, message)
+        warn(self, title, message)
+
+    def report_unexpected(self, what: str, error: BaseException) -> None:
+        """Say that something went wrong, with a report to copy; never more than one dialog at a time."""
+        from msp_desk.ui.shell.crash_dialog import CrashDialog
+
+        if self._crash_dialog is not None and self._crash_dialog.isVisible():
+            return
+        self._crash_dialog = CrashDialog(what, error, self)
+        self._crash_dialog.open()

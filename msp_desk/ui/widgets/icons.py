@@ -13,8 +13,8 @@ from PySide6.QtGui import QIcon
 def resources_dir() -> Path:
     here = Path(__file__).resolve()
     candidates = [
-        here.parents[2] / "resources",  # source checkout
-        here.parents[1] / "_resources",  # installed wheel
+        here.parents[3] / "resources",  # source checkout
+        here.parents[2] / "_resources",  # installed wheel
         Path(getattr(sys, "_MEIPASS", "")) / "resources",  # PyInstaller bundle
     ]
     for candidate in candidates:

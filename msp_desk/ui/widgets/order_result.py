@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
@@ -17,7 +16,9 @@ from PySide6.QtWidgets import (
 
 from msp_desk.core.money import format_minor
 from msp_desk.core.redaction import redact
+from msp_desk.core.statuses import status_words
 from msp_desk.core.verification_trace import Hop
+from msp_desk.ui.widgets.labels import MessageLabel, ValueLabel
 
 if TYPE_CHECKING:
     from msp_desk.api.models import ApiResponse, Order
@@ -32,6 +33,8 @@ _STATUS_STYLE = {
     "initialized": "background:#f9a825; color:#1b1b1b;",
 }
 
+_HEADLINE = " font-size: 20px; font-weight: bold; padding: 8px 12px; border-radius: 4px;"
+
 _3DS_STATUS = {
     "Y": "authenticated (Y)",
     "N": "not authenticated (N)",
@@ -41,35 +44,24 @@ _3DS_STATUS = {
 }
 
 
-def status_words(status: str | None, financial_status: str | None = None) -> str:
-    """``void/cancelled`` reads better as "Cancelled (void)" for a person at a glance."""
-    status = (status or "unknown").lower()
-    if status == "void" and (financial_status or "").lower() == "cancelled":
-        return "Cancelled (void)"
-    return status.replace("_", " ").capitalize()
-
-
 class OrderResultView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("orderResult")
         layout = QVBoxLayout(self)
 
-        self.status = QLabel("No order sent yet", self)
+        self.status = MessageLabel("Order status", self)
         self.status.setObjectName("orderStatus")
-        self.status.setAccessibleName("Order status")
-        self.status.setStyleSheet("font-size: 20px; font-weight: bold; padding: 8px 12px;")
+        self.status.setText("No order sent yet")
+        self.status.setStyleSheet(_HEADLINE)
         layout.addWidget(self.status)
 
-        self.note = QLabel(self)
+        self.note = MessageLabel("Order note", self, hide_when_empty=True)
         self.note.setObjectName("orderNote")
-        self.note.setAccessibleName("Order note")
-        self.note.setWordWrap(True)
-        self.note.hide()
         layout.addWidget(self.note)
 
         form = QFormLayout()
-        self.values: dict[str, QLabel] = {}
+        self.values: dict[str, ValueLabel] = {}
         for key, title in (
             ("order_id", "Order ID"),
             ("transaction_id", "Transaction ID"),
@@ -79,11 +71,8 @@ class OrderResultView(QWidget):
             ("card", "Card"),
             ("threeds", "3-D Secure"),
         ):
-            value = QLabel("—", self)
+            value = ValueLabel(title, self)
             value.setObjectName(f"result-{key}")
-            value.setAccessibleName(title)
-            value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label = QLabel(f"{title}:", self)
             label.setBuddy(value)
             form.addRow(label, value)
@@ -109,8 +98,7 @@ class OrderResultView(QWidget):
         layout.addWidget(self.raw, 1)
 
     def show_note(self, text: str) -> None:
-        self.note.setText(text)
-        self.note.setVisible(bool(text))
+        self.note.show_info(text)
 
     def show_trace(self, hops: list[Hop]) -> None:
         self.trace.clear()
@@ -121,11 +109,7 @@ class OrderResultView(QWidget):
         order = response.data
         words = status_words(order.status, order.financial_status)
         self.status.setText(f"{words} — still waiting" if waiting else words)
-        self.status.setStyleSheet(
-            _STATUS_STYLE.get((order.status or "").lower(), "")
-            + " font-size: 20px; font-weight: bold; padding: 8px 12px; border-radius: 4px;"
-        )
-        self.status.setAccessibleName(f"Order status: {self.status.text()}")
+        self.status.setStyleSheet(_STATUS_STYLE.get((order.status or "").lower(), "") + _HEADLINE)
         values = self.values
         values["order_id"].setText(str(order.order_id or "—"))
         values["transaction_id"].setText(str(order.transaction_id or "—"))
@@ -154,7 +138,7 @@ class OrderResultView(QWidget):
 
     def clear(self) -> None:
         self.status.setText("No order sent yet")
-        self.status.setStyleSheet("font-size: 20px; font-weight: bold; padding: 8px 12px;")
+        self.status.setStyleSheet(_HEADLINE)
         self.show_note("")
         for value in self.values.values():
             value.setText("—")

@@ -58,7 +58,7 @@ def _form(base: str, pareq: str) -> str:
 
 @pytest.fixture
 def view(qtbot):
-    from msp_desk.ui.threeds_view import ThreeDSecureView
+    from msp_desk.ui.orders.threeds_view import ThreeDSecureView
 
     widget = ThreeDSecureView()
     qtbot.addWidget(widget)
@@ -104,7 +104,7 @@ def test_profile_is_off_the_record_and_keeps_nothing(view) -> None:
 def test_announced_user_agent_is_the_engine_s_own(view) -> None:
     from PySide6.QtWebEngineCore import QWebEngineProfile
 
-    from msp_desk.ui.browser_identity import user_agent
+    from msp_desk.ui.orders.browser_identity import user_agent
 
     # Built without starting Chromium, yet the same string Chromium itself would send.
     fresh = QWebEngineProfile()

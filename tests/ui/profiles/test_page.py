@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QMessageBox,
     QPushButton,
     QWidget,
 )
@@ -37,22 +36,15 @@ from PySide6.QtWidgets import (
 from msp_desk.api.environments import Environment
 from msp_desk.credentials.access import BUILTIN_SANDBOX_ID, open_store
 from msp_desk.credentials.profiles import KeyStorage, Profile
-from msp_desk.ui.context import AppContext
-from msp_desk.ui.keyring_banner import LOCKED_MESSAGE, NO_KEYRING_MESSAGE
-from msp_desk.ui.profile_list import DETAIL_ROLE
-from msp_desk.ui.profiles_page import ProfilesPage
+from msp_desk.ui.profiles.keyring_banner import LOCKED_MESSAGE, NO_KEYRING_MESSAGE
+from msp_desk.ui.profiles.list import DETAIL_ROLE
+from msp_desk.ui.profiles.page import ProfilesPage
+from msp_desk.ui.services.context import AppContext
+from msp_desk.ui.services.settings import save_layout
+from tests.ui.conftest import NO, choose, click, replace_text, text_colour
 
 LIVE_KEY = "L1veKeyForShopNL0000000000000000000a9f3c"
 TEST_KEY = "TestKeyForShopNL000000000000000000001234"
-YES = QMessageBox.StandardButton.Yes
-NO = QMessageBox.StandardButton.No
-
-
-@pytest.fixture
-def context(qtbot) -> Iterator[AppContext]:
-    ctx = AppContext()
-    yield ctx
-    ctx.close()
 
 
 def open_page(qtbot, context: AppContext) -> ProfilesPage:
@@ -71,42 +63,6 @@ def open_page(qtbot, context: AppContext) -> ProfilesPage:
 @pytest.fixture
 def page(qtbot, context: AppContext) -> ProfilesPage:
     return open_page(qtbot, context)
-
-
-class Questions:
-    """Stands in for the person answering QMessageBox.question: queued answers, then Yes."""
-
-    def __init__(self) -> None:
-        self.asked: list[str] = []
-        self.answers: list[QMessageBox.StandardButton] = []
-
-    def __call__(self, parent, title, text, *args, **kwargs) -> QMessageBox.StandardButton:
-        self.asked.append(f"{title}: {text}")
-        return self.answers.pop(0) if self.answers else YES
-
-
-@pytest.fixture
-def questions(monkeypatch: pytest.MonkeyPatch) -> Questions:
-    answerer = Questions()
-    monkeypatch.setattr(QMessageBox, "question", answerer)
-    return answerer
-
-
-def replace_text(qtbot, edit: QLineEdit, text: str) -> None:
-    edit.setFocus()
-    qtbot.keyClick(edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClick(edit, Qt.Key.Key_Backspace)
-    if text:
-        qtbot.keyClicks(edit, text)
-
-
-def choose(combo: QComboBox, text: str) -> None:
-    combo.setFocus()
-    combo.setCurrentIndex(combo.findText(text))
-
-
-def click(qtbot, button: QAbstractButton) -> None:
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def select(qtbot, page: ProfilesPage, name: str) -> None:
@@ -184,7 +140,7 @@ def test_a_failed_load_is_said_where_the_list_would_be(qtbot, context: AppContex
     page = ProfilesPage(context)
     qtbot.addWidget(page)
     context.profiles.load_failed.emit("Profiles could not be loaded: disk on fire")
-    assert page.loading_label.text() == "Profiles could not be loaded: disk on fire"
+    assert page.loading_label.text() == "⚠ Profiles could not be loaded: disk on fire"
 
 
 def test_every_control_is_named_as_it_reads_and_labelled(page: ProfilesPage) -> None:
@@ -206,7 +162,9 @@ def test_every_control_is_named_as_it_reads_and_labelled(page: ProfilesPage) -> 
             assert "&" in label.text(), f"the label of {name} has no mnemonic"
             mnemonics.append(label.text().split("&")[1][0].lower())
     assert len(mnemonics) == len(set(mnemonics)), f"mnemonics used twice: {sorted(mnemonics)}"
-    assert page.form.result_label.accessibleName() == "Connection result"
+    # A message label has no name of its own, so a screen reader reads what it says.
+    assert page.form.result_label.accessibleName() == ""
+    assert page.form.result_label.accessibleDescription() == "Connection result"
     assert page.form.key_edit.echoMode() is QLineEdit.EchoMode.Password
 
 
@@ -257,7 +215,7 @@ def test_the_page_follows_the_palette(qtbot, page: ProfilesPage) -> None:
     qtbot.keyClick(page, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(page.form.name_edit, "Local sandbox")
     # The badge red is unreadable on a dark window; errors use a lighter red there.
-    assert "#ef9a9a" in page.form.messages["name"].styleSheet()
+    assert text_colour(page.form.messages["name"]) == "#ef9a9a"
 
 
 def test_the_keyring_is_left_alone_until_the_page_is_shown(qtbot, context: AppContext) -> None:
@@ -309,7 +267,7 @@ def test_problems_show_under_their_field_and_block_saving(qtbot, page: ProfilesP
     name_message = page.form.messages["name"]
     assert name_message.text() == "⚠ There is already a profile named “local SANDBOX”."
     assert name_message.kind == "error"
-    assert "#c62828" in name_message.styleSheet()
+    assert text_colour(name_message) == "#c62828"
 
     replace_text(qtbot, page.form.name_edit, "Shop BE")
     assert not name_message.isVisible()
@@ -323,7 +281,7 @@ def test_problems_show_under_their_field_and_block_saving(qtbot, page: ProfilesP
     warning = page.form.messages["api_key"]
     assert warning.kind == "warning"
     assert warning.text() == "MultiSafepay API keys are 40 characters; this one has 8."
-    assert warning.styleSheet() == ""
+    assert text_colour(warning) != "#c62828"
     assert page.save_button.isEnabled()
 
     page.form.url_edit.setFocus()
@@ -366,13 +324,13 @@ def test_typing_a_new_key_replaces_the_stored_one(qtbot, context, page: Profiles
 
 
 def test_delete_asks_first_and_removes_the_key(
-    qtbot, context, page: ProfilesPage, memory_keyring, questions
+    qtbot, context, page: ProfilesPage, memory_keyring, dialogs
 ) -> None:
     profile = add_profile(qtbot, page, "Shop NL", "LIVE", LIVE_KEY)
-    questions.answers.append(NO)
+    dialogs.answers.append(NO)
     page.profile_list.setFocus()
     qtbot.keyClick(page.profile_list, Qt.Key.Key_Delete)
-    assert questions.asked == [
+    assert dialogs.asked == [
         "Delete profile: Delete the profile “Shop NL”?\n\n"
         "Its API key is removed from the system keyring. This cannot be undone."
     ]
@@ -386,25 +344,23 @@ def test_delete_asks_first_and_removes_the_key(
     assert page.shown_profile().id == BUILTIN_SANDBOX_ID
 
 
-def test_leaving_unsaved_changes_asks_before_discarding(
-    qtbot, context, page: ProfilesPage, questions
-) -> None:
+def test_leaving_unsaved_changes_asks_before_discarding(qtbot, context, page: ProfilesPage, dialogs) -> None:
     add_profile(qtbot, page, "Shop NL test", "Test", TEST_KEY)
     replace_text(qtbot, page.form.name_edit, "Half-typed name")
-    questions.answers.append(NO)
+    dialogs.answers.append(NO)
     rect = page.profile_list.visualItemRect(page.profile_list.item(0))
     qtbot.mouseClick(page.profile_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert questions.asked == ["Unsaved changes: Discard your changes to “Shop NL test”?"]
+    assert dialogs.asked == ["Unsaved changes: Discard your changes to “Shop NL test”?"]
     assert page.form.name_edit.text() == "Half-typed name"
     assert page.profile_list.currentItem().text() == "Shop NL test"
 
     select(qtbot, page, "Local sandbox")
-    assert len(questions.asked) == 2
+    assert len(dialogs.asked) == 2
 
 
 def test_use_this_profile_switches_the_status_bar_and_window(qtbot, context: AppContext) -> None:
-    from msp_desk.ui.main_window import Area
-    from msp_desk.ui.shell import build_main_window
+    from msp_desk.ui.shell.areas import build_main_window
+    from msp_desk.ui.shell.main_window import Area
 
     window = build_main_window(context)
     qtbot.addWidget(window)
@@ -497,7 +453,7 @@ def test_a_wrong_key_shows_the_typed_error(qtbot, context, page: ProfilesPage) -
         "⚠ Sandbox refused the API key (error 1032); "
         "perhaps a Test or Live key was used against the local sandbox."
     )
-    assert "#c62828" in page.form.result_label.styleSheet()
+    assert text_colour(page.form.result_label) == "#c62828"
     assert page.form.site_edit.text() == ""
 
 
@@ -693,7 +649,7 @@ def test_no_key_reaches_the_files_the_log_or_the_screen(
     qtbot.waitUntil(lambda: "1032" in page.form.result_label.text(), timeout=20000)
     replace_text(qtbot, page.form.key_edit, site.api_key)
     save(qtbot, page)
-    page.hide()  # writes the splitter layout to ui-state.ini
+    save_layout(page, "profiles")  # what the window does on closing: the splitter into ui-state.ini
 
     secrets = [LIVE_KEY, TEST_KEY, wrong, site.api_key]
     files = {
@@ -723,7 +679,7 @@ def test_no_key_reaches_the_files_the_log_or_the_screen(
 def test_importing_the_page_loads_no_credentials_or_http_code() -> None:
     code = (
         "import sys\n"
-        "import msp_desk.ui.profiles_page\n"
+        "import msp_desk.ui.profiles.page\n"
         "print(sorted(m for m in ('httpx', 'pydantic', 'keyring') if m in sys.modules))\n"
     )
     result = subprocess.run(
@@ -744,7 +700,7 @@ def secret_tool_lookup(profile_id: str) -> str:
 
 
 @pytest.mark.secret_service
-def test_add_and_delete_through_the_real_keyring(qtbot, context, questions) -> None:
+def test_add_and_delete_through_the_real_keyring(qtbot, context, dialogs) -> None:
     page = open_page(qtbot, context)
     qtbot.waitUntil(lambda: page.banner.state != "checking")
     assert page.banner.state == "working", page.banner.details.text()

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from PySide6.QtCore import QTimer
 
-from msp_desk.ui.tasks import TaskContext, TaskRunner
+from msp_desk.ui.services.tasks import TaskContext, TaskRunner
 
 
 class _SlowHandler(http.server.BaseHTTPRequestHandler):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from msp_desk.ui.context import AppContext
-from msp_desk.ui.shell import build_main_window
+from msp_desk.ui.services.context import AppContext
+from msp_desk.ui.shell.areas import build_main_window
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import sys
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel, QToolButton
 
-from msp_desk.ui.main_window import Area, MainWindow
+from msp_desk.ui.shell.main_window import Area, MainWindow
 
 
 def _window_with_areas(qtbot) -> MainWindow:
@@ -58,7 +58,7 @@ def test_status_badge_marks_live_in_red(qtbot) -> None:
 
 
 def test_about_dialog_shows_versions_and_log_location(qtbot, msp_home) -> None:
-    from msp_desk.ui.about_dialog import AboutDialog
+    from msp_desk.ui.shell.about_dialog import AboutDialog
 
     dialog = AboutDialog()
     qtbot.addWidget(dialog)
@@ -89,5 +89,5 @@ def test_start_up_paints_without_loading_qtwebengine(msp_home) -> None:
     )
     lines = result.stdout.splitlines()
     assert lines.index("msp-desk: painted (QtWebEngine loaded: no)") < lines.index(
-        "msp-desk: screens ready (QtWebEngine loaded: no)"
+        "msp-desk: first screen ready (QtWebEngine loaded: no)"
     ), "the window paints first, then its screens are built, all without QtWebEngine"
