@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, unquote, urlencode
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -36,6 +36,7 @@ MAX_PATH_IN_MESSAGE = 200
 """Error messages quote the path, but not an arbitrarily long one."""
 
 Handler = Callable[[Request], Awaitable[Response]]
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 def api_key_from_scope(scope: Scope) -> str | None:
@@ -142,6 +143,23 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return _html_page(title, info, status, headers)
 
 
+def _segments_after(request: Request, prefix: str) -> list[str]:
+    """The path after ``prefix``, split on its raw (still percent-encoded) slashes, each piece decoded.
+
+    ``[""]`` when the raw path does not start with ``prefix`` piece by piece (an
+    encoded slash inside the prefix itself): no resource is named that way.
+    """
+    raw: bytes | None = request.scope.get("raw_path")
+    if raw is None:
+        # A server without raw_path: an encoded slash cannot be told apart, so it separates.
+        return request.url.path[len(prefix) :].split("/")
+    pieces = [unquote(piece) for piece in raw.decode("latin-1").split("/")]
+    expected = prefix.rstrip("/").split("/")
+    if pieces[: len(expected)] != expected:
+        return [""]
+    return pieces[len(expected) :]
+
+
 def _root(request: Request) -> str:
     """Scheme and host the client used, so links work through whatever address it reached us on."""
     return str(request.base_url).rstrip("/")
@@ -189,21 +207,46 @@ def build_app(engine: Engine) -> FaultMiddleware:
         site = site_of(request)
         return _success(engine.create_order(site, await _body(request), _root(request)))
 
-    async def get_order(request: Request) -> Response:
+    async def get_order(request: Request, order_id: str) -> Response:
         site = site_of(request)
-        text = engine.get_order_json(site, request.path_params["order_id"])
+        text = engine.get_order_json(site, order_id)
         # The stored document is already MultiSafepay-shaped JSON: wrap it without re-encoding.
         return Response(
             b'{"success":true,"data":' + text.encode("utf-8") + b"}", media_type="application/json"
         )
 
-    async def patch_order(request: Request) -> Response:
+    async def patch_order(request: Request, order_id: str) -> Response:
         site = site_of(request)
-        return _success(engine.update_order(site, request.path_params["order_id"], await _body(request)))
+        return _success(engine.update_order(site, order_id, await _body(request)))
 
-    async def refund(request: Request) -> Response:
+    async def refund(request: Request, order_id: str) -> Response:
         site = site_of(request)
-        return _success(engine.refund(site, request.path_params["order_id"], await _body(request)))
+        return _success(engine.refund(site, order_id, await _body(request)))
+
+    order_actions: dict[tuple[str, ...], dict[str, Callable[[Request, str], Awaitable[Response]]]] = {
+        (): {"GET": get_order, "PATCH": patch_order},
+        ("refunds",): {"POST": refund},
+    }
+
+    async def order_resource(request: Request) -> Response:
+        """Everything under /orders/: the order itself or one of its sub-resources, by the raw path.
+
+        Order ids are the merchant's and may hold '/'; clients send it as %2F
+        (``api.client._segment``). The decoded path can no longer tell that
+        apart from a separator, so ``orders/a%2Fb/refunds`` is split on the raw
+        path's slashes first and each piece decoded afterwards: order ``a/b``,
+        action ``refunds``. A sub-path the sandbox does not serve (captures,
+        refunds/{id}, ...) is then a 404, never an order lookup.
+        """
+        order_id, *action = _segments_after(request, f"{API_PREFIX}/orders/")
+        handlers = order_actions.get(tuple(action)) if order_id else None
+        if handlers is None:
+            return await http_error(request, HTTPException(404))
+        handler = handlers.get("GET" if request.method == "HEAD" else request.method)
+        if handler is None:
+            allowed = ", ".join(handlers)
+            return await http_error(request, HTTPException(405, headers={"Allow": allowed}))
+        return await handler(request, order_id)
 
     async def me(request: Request) -> Response:
         return _success(engine.me(site_of(request)))
@@ -222,7 +265,7 @@ def build_app(engine: Engine) -> FaultMiddleware:
     async def transactions(request: Request) -> Response:
         site = site_of(request)
         base = f"{_root(request)}{API_PREFIX}/"
-        return _json(engine.list_transactions(site, dict(request.query_params), base))
+        return _json(engine.list_transactions(site, request.query_params.multi_items(), base))
 
     async def hello(request: Request) -> Response:
         return Response(b'{"success":true,"data":{"hello":"sandbox"}}', media_type="application/json")
@@ -316,9 +359,7 @@ def build_app(engine: Engine) -> FaultMiddleware:
     api = API_PREFIX
     routes = [
         Route(f"{api}/orders", guarded(create_order), methods=["POST"]),
-        Route(f"{api}/orders/{{order_id:path}}/refunds", guarded(refund), methods=["POST"]),
-        Route(f"{api}/orders/{{order_id:path}}", guarded(get_order), methods=["GET"]),
-        Route(f"{api}/orders/{{order_id:path}}", guarded(patch_order), methods=["PATCH"]),
+        Route(f"{api}/orders/{{rest:path}}", guarded(order_resource), methods=ALL_METHODS),
         Route(f"{api}/me", guarded(me), methods=["GET"]),
         Route(f"{api}/sites/{{site_id}}", guarded(get_site), methods=["GET"]),
         Route(f"{api}/sites/{{site_id}}", guarded(patch_site), methods=["PATCH"]),

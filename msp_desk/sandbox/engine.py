@@ -27,7 +27,7 @@ from msp_desk.sandbox.errors import ApiError, invalid_api_key, order_not_found
 from msp_desk.sandbox.faults import FaultRules
 from msp_desk.sandbox.notifier import Delivery, Notifier
 from msp_desk.sandbox.scheduler import Scheduler
-from msp_desk.sandbox.store import DuplicateOrderError, Site, Store, StoredOrder, dumps
+from msp_desk.sandbox.store import DuplicateOrderError, Site, Store, StoredOrder, TransactionMatch, dumps
 from msp_desk.sandbox.threeds import ACS_PATH, TERM_PATH, pareq, verification_form
 from msp_desk.sandbox.validation import (
     CURRENCIES,
@@ -297,21 +297,21 @@ class Engine:
             details["card_authentication_result"] = orders.authentication_result(brand, auth_status)
             details["card_authentication_details"] = {"flow": "challenge"}
         if auth_status in {"N", "R"} or (auth_status is None and behaviour is Behaviour.THREEDS_FAILED):
-            details["response_code"] = "08"
+            orders.record_issuer_answer(doc, "08")
             orders.set_status(
                 doc, "declined", "declined", now, reason=orders.REASON_3DS_FAILED, reason_code="3001"
             )
         elif behaviour is Behaviour.INSUFFICIENT_FUNDS:
-            details["response_code"] = "51"
+            orders.record_issuer_answer(doc, "51")
             orders.set_status(
                 doc, "declined", "declined", now, reason="Insufficient funds", reason_code="4002"
             )
         elif behaviour in {Behaviour.UNCLEARED_THEN_VOID, Behaviour.UNCLEARED_THEN_COMPLETED}:
-            details["response_code"] = "00"
+            orders.record_issuer_answer(doc, "00")
             orders.set_status(doc, "uncleared", "uncleared", now, reason="Held for review", reason_code="")
             self._schedule_uncleared(order.site_id, order.order_id, UNCLEARED_DELAY / self.time_scale)
         else:
-            details["response_code"] = "00"
+            orders.record_issuer_answer(doc, "00")
             orders.set_status(doc, "completed", "completed", now, reason="Successful approval/completion")
 
     def _schedule_uncleared(self, site_id: int, order_id: str, delay: float) -> None:
@@ -320,7 +320,8 @@ class Engine:
     def _resume_uncleared(self) -> None:
         """After a restart, uncleared test-card orders still move on (their timer was in memory)."""
         for site in self.store.all_sites():
-            for item in self.store.list_transactions(site.site_id, {"status": "uncleared"}, 1000, None, None):
+            waiting = TransactionMatch({"status": "uncleared"})
+            for item in self.store.list_transactions(site.site_id, waiting, 1000, None, None):
                 self._schedule_uncleared(site.site_id, item["order_id"], UNCLEARED_DELAY / self.time_scale)
 
     def _resolve_uncleared(self, site_id: int, order_id: str) -> None:
@@ -482,29 +483,31 @@ class Engine:
 
     # GET /transactions
 
-    def list_transactions(self, site: Site, params: dict[str, str], base_url: str) -> dict[str, Any]:
+    def list_transactions(self, site: Site, params: list[tuple[str, str]], base_url: str) -> dict[str, Any]:
+        """One page of GET /transactions; ``params`` are the query's pairs, repeats included."""
         query = parse_transaction_query(params)
         limit = query.limit
-        after = _decode_cursor(params.get("after"), "after")
-        before = _decode_cursor(params.get("before"), "before")
+        cursors = dict(params)
+        after = _decode_cursor(cursors.get("after"), "after")
+        before = _decode_cursor(cursors.get("before"), "before")
         if query.site_id is not None and query.site_id != site.site_id:
             # A website key sees only its own transactions; another site's id simply has none.
             items: list[dict[str, Any]] = []
         else:
-            items = self.store.list_transactions(site.site_id, query.filters, limit, after, before)
+            items = self.store.list_transactions(site.site_id, query.match, limit, after, before)
         next_cursor = prev_cursor = None
         if items:
             oldest, newest = items[-1]["transaction_id"], items[0]["transaction_id"]
-            if self.store.has_transactions(site.site_id, older_than=oldest):
+            if self.store.has_transactions(site.site_id, query.match, older_than=oldest):
                 next_cursor = _encode_cursor(oldest)
-            if self.store.has_transactions(site.site_id, newer_than=newest):
+            if self.store.has_transactions(site.site_id, query.match, newer_than=newest):
                 prev_cursor = _encode_cursor(newest)
-        keep = {k: v for k, v in params.items() if k not in {"after", "before", "api_key"}}
+        keep = [(k, v) for k, v in params if k not in {"after", "before", "api_key", "limit"}]
 
         def page_url(key: str, cursor: str | None) -> str | None:
             if cursor is None:
                 return None
-            return f"{base_url}transactions?{urlencode({**keep, key: cursor, 'limit': str(limit)})}"
+            return f"{base_url}transactions?{urlencode([*keep, (key, cursor), ('limit', str(limit))])}"
 
         return {
             "data": items,

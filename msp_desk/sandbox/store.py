@@ -102,6 +102,39 @@ class DuplicateOrderError(Exception):
     pass
 
 
+@dataclass(frozen=True)
+class TransactionMatch:
+    """Which list entries to return: equal columns, any of some payment methods, time comparisons."""
+
+    equal: dict[str, str] = field(default_factory=dict)
+    payment_methods: tuple[str, ...] = ()
+    times: tuple[tuple[str, str, str], ...] = ()
+
+
+_MATCH_COLUMNS = frozenset({"status", "financial_status", "type", "currency"})
+_TIME_COLUMNS = frozenset({"created", "completed"})
+_TIME_OPERATORS = frozenset({">=", "<"})
+
+
+def _transaction_where(site_id: int, match: TransactionMatch) -> tuple[list[str], list[Any]]:
+    clauses = ["site_id = ?"]
+    params: list[Any] = [site_id]
+    for column, value in match.equal.items():
+        if column not in _MATCH_COLUMNS:
+            raise ValueError(f"not a filter column: {column}")
+        clauses.append(f"{column} = ?")
+        params.append(value)
+    if match.payment_methods:
+        clauses.append(f"payment_method IN ({','.join('?' * len(match.payment_methods))})")
+        params.extend(match.payment_methods)
+    for column, operator, value in match.times:
+        if column not in _TIME_COLUMNS or operator not in _TIME_OPERATORS:
+            raise ValueError(f"not a time comparison: {column} {operator}")
+        clauses.append(f"{column} {operator} ?")
+        params.append(value)
+    return clauses, params
+
+
 def dumps(value: Any) -> str:
     """Compact JSON with raw UTF-8, as MultiSafepay's own payloads are."""
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
@@ -285,27 +318,13 @@ class Store:
     def list_transactions(
         self,
         site_id: int,
-        filters: dict[str, str],
+        match: TransactionMatch,
         limit: int,
         after: int | None,
         before: int | None,
     ) -> list[dict[str, Any]]:
         """Newest first. ``after`` pages towards older entries, ``before`` towards newer ones."""
-        clauses = ["site_id = ?"]
-        params: list[Any] = [site_id]
-        for column in ("status", "financial_status", "payment_method", "type", "currency"):
-            if column in filters:
-                clauses.append(f"{column} = ?")
-                params.append(filters[column])
-        for name, column, op in (
-            ("created_from", "created", ">="),
-            ("created_until", "created", "<="),
-            ("completed_from", "completed", ">="),
-            ("completed_until", "completed", "<="),
-        ):
-            if name in filters:
-                clauses.append(f"{column} {op} ?")
-                params.append(filters[name])
+        clauses, params = _transaction_where(site_id, match)
         order = "DESC"
         if after is not None:
             clauses.append("transaction_id < ?")
@@ -326,19 +345,24 @@ class Store:
         return items
 
     def has_transactions(
-        self, site_id: int, *, older_than: int | None = None, newer_than: int | None = None
+        self,
+        site_id: int,
+        match: TransactionMatch,
+        *,
+        older_than: int | None = None,
+        newer_than: int | None = None,
     ) -> bool:
+        """Whether another page exists in that direction, under the same filters."""
+        clauses, params = _transaction_where(site_id, match)
+        if older_than is not None:
+            clauses.append("transaction_id < ?")
+            params.append(older_than)
+        if newer_than is not None:
+            clauses.append("transaction_id > ?")
+            params.append(newer_than)
+        sql = f"SELECT 1 FROM transactions WHERE {' AND '.join(clauses)} LIMIT 1"  # noqa: S608
         with self._lock:
-            if older_than is not None:
-                row = self._conn.execute(
-                    "SELECT 1 FROM transactions WHERE site_id = ? AND transaction_id < ? LIMIT 1",
-                    (site_id, older_than),
-                ).fetchone()
-            else:
-                row = self._conn.execute(
-                    "SELECT 1 FROM transactions WHERE site_id = ? AND transaction_id > ? LIMIT 1",
-                    (site_id, newer_than),
-                ).fetchone()
+            row = self._conn.execute(sql, params).fetchone()
         return row is not None
 
     # notification attempts
