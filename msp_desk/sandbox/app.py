@@ -458,6 +458,9 @@ def build_app(engine: Engine) -> FaultMiddleware:
     ]
 
     app = Starlette(routes=routes, exception_handlers={HTTPException: http_error})
+    # No 307 from /v1/json/me/ to /v1/json/me: a path the API does not serve is a 404, and every
+    # browser page is reached through a URL the sandbox wrote itself, in the exact form.
+    app.router.redirect_slashes = False
 
     def site_for_request(scope: Scope) -> int | None:
         key = api_key_from_scope(scope)

@@ -38,6 +38,9 @@ def _is_not_found(response: httpx.Response) -> None:
         ("GET", "transactions/123"),
         ("GET", "capture/{id}"),
         ("DELETE", "no/such/thing"),
+        ("GET", "me/"),  # no redirect to the path without the slash
+        ("GET", "transactions/"),
+        ("PATCH", "orders/{id}/"),
     ],
 )
 def test_unserved_paths_are_a_json_404_even_below_a_real_order(
