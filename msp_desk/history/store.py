@@ -1,137 +1,465 @@
 """The order history: one SQLite file in the user's data folder.
 
 A row holds what a support engineer needs to find an order again (profile,
-order id, amount, status, the card's brand and last four digits, the 3-D
-Secure trace) and nothing that could pay with the card. Text fields pass
-through the redaction on the way in, in case a secret was typed where it does
-not belong.
+order id, amount, statuses, times, the card's brand and last four digits, the
+3-D Secure trace) and nothing that could pay with the card. Every order sent
+from this app or looked up through it gets one, per profile; each also has a
+timeline of this app's calls about it and of its status changes. Text fields
+pass through the redaction on the way in, in case a secret was typed where
+it does not belong.
+
+Several app instances may use the file at once: it is in WAL mode, writes
+wait for each other (busy timeout), and every change that reads before it
+writes does so inside one write transaction.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import datetime as dt
 import json
 import sqlite3
 import threading
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from msp_desk.core import paths
 from msp_desk.core.redaction import redact
+from msp_desk.history.records import EventKind, HistoryEntry, HistoryEvent, HistoryPage, HistoryQuery
+from msp_desk.history.schema import casefold, open_database
+
+if TYPE_CHECKING:
+    from msp_desk.api.models import Order
+    from msp_desk.core.verification_trace import Hop
+
+__all__ = [
+    "HISTORY_FILE",
+    "EventKind",
+    "HistoryEntry",
+    "HistoryEvent",
+    "HistoryPage",
+    "HistoryQuery",
+    "HistoryStore",
+]
 
 HISTORY_FILE = "history.sqlite3"
+MAX_PAGE = 1000
+MAX_TEXT = 500
+"""Event paths and details are for a timeline line, not for whole answers."""
+GENERIC_CARD_GATEWAY = "CREDITCARD"
+_AUTHENTICATION_FIELDS = ("status", "eci", "version", "transaction_status_reason")
+_HIGHEST = "\U0010ffff"
+"""Sorts after every other character: ``key < prefix + _HIGHEST`` bounds a prefix range."""
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS orders (
-    profile_id   TEXT NOT NULL,
-    order_id     TEXT NOT NULL,
-    profile_name TEXT NOT NULL,
-    environment  TEXT NOT NULL,
-    amount       INTEGER NOT NULL,
-    currency     TEXT NOT NULL,
-    description  TEXT NOT NULL,
-    card_brand   TEXT NOT NULL,
-    card_last4   TEXT NOT NULL,
-    status       TEXT NOT NULL,
-    reason       TEXT NOT NULL DEFAULT '',
-    trace        TEXT NOT NULL DEFAULT '[]',
-    submitted_at TEXT NOT NULL,
-    updated_at   TEXT NOT NULL,
-    PRIMARY KEY (profile_id, order_id)
+_ORDER_COLUMNS = (
+    "profile_id",
+    "order_id",
+    "profile_name",
+    "environment",
+    "amount",
+    "currency",
+    "description",
+    "card_brand",
+    "card_last4",
+    "status",
+    "reason",
+    "trace",
+    "submitted_at",
+    "updated_at",
+    "financial_status",
+    "created",
+    "modified",
+    "completed",
+    "authentication",
+    "source",
+    "order_key",
 )
-"""
-
-
-@dataclass
-class HistoryEntry:
-    profile_id: str
-    order_id: str
-    profile_name: str
-    environment: str
-    amount: int
-    currency: str
-    description: str
-    card_brand: str
-    card_last4: str
-    status: str = "submitted"
-    reason: str = ""
-    trace: list[dict[str, str]] = field(default_factory=list)
-    submitted_at: str = ""
-    updated_at: str = ""
+_INSERT = f"INSERT INTO orders ({', '.join(_ORDER_COLUMNS)}) VALUES ({', '.join('?' * len(_ORDER_COLUMNS))})"  # noqa: S608
 
 
 class HistoryStore:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or paths.data_dir() / HISTORY_FILE
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(_SCHEMA)
+        self._db, warning = open_database(self.path)
+        self._db.row_factory = sqlite3.Row
+        self.warning: str | None = warning
+        """Set when the file could not be read and a new one was started: for the app to show once."""
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
 
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: it holds off other app instances from reading-then-writing in between."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    # orders
+
     def record_submitted(self, entry: HistoryEntry) -> None:
-        now = _now()
+        """Keep an order this app has just sent. An order id seen before keeps its row as it is."""
         if len(entry.card_last4) != 4 or not entry.card_last4.isdigit():
             raise ValueError("the history keeps the card's last four digits only")
-        with self._lock:
-            self._db.execute(
-                # An order id seen before belongs to the order already recorded: never overwrite it.
-                "INSERT INTO orders VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
-                (
-                    entry.profile_id,
-                    entry.order_id,
-                    entry.profile_name,
-                    entry.environment,
-                    entry.amount,
-                    entry.currency,
-                    redact(entry.description),
-                    entry.card_brand,
-                    entry.card_last4,
-                    entry.status,
-                    redact(entry.reason),
-                    json.dumps(entry.trace),
-                    now,
-                    now,
-                ),
-            )
+        now = _now()
+        entry = dataclasses.replace(
+            entry,
+            description=redact(entry.description),
+            reason=redact(entry.reason),
+            submitted_at=now,
+            updated_at=now,
+            created=entry.created or now,
+            source="submitted",
+        )
+        with self._write() as db:
+            inserted = db.execute(_INSERT + " ON CONFLICT DO NOTHING", _values(entry)).rowcount
+            if inserted:
+                self._add_event(db, entry.profile_id, entry.order_id, EventKind.STATUS, detail=entry.status)
 
-    def update_status(self, profile_id: str, order_id: str, status: str, reason: str = "") -> None:
-        with self._lock:
-            self._db.execute(
-                "UPDATE orders SET status=?, reason=?, updated_at=? WHERE profile_id=? AND order_id=?",
-                (status, redact(reason), _now(), profile_id, order_id),
+    def record_lookup(
+        self, profile_id: str, profile_name: str, environment: str, order: Order
+    ) -> HistoryEntry:
+        """Keep (or bring up to date) an order as a lookup returned it; a status change joins its timeline.
+
+        What the lookup leaves out keeps its recorded value: an order sent from
+        here keeps its card brand and last four digits when MultiSafepay's
+        answer carries none.
+        """
+        order_id = str(order.order_id or "")
+        if not order_id:
+            raise ValueError("a looked-up order without an order_id cannot be kept")
+        found = _looked_up(order)
+        now = _now()
+        with self._write() as db:
+            row = db.execute(
+                "SELECT * FROM orders WHERE profile_id = ? AND order_id = ?", (profile_id, order_id)
+            ).fetchone()
+            if row is None:
+                entry = HistoryEntry(
+                    profile_id=profile_id,
+                    order_id=order_id,
+                    profile_name=profile_name,
+                    environment=environment,
+                    amount=0,
+                    currency="",
+                    description="",
+                    card_brand="",
+                    card_last4="",
+                    status="",
+                    submitted_at=now,
+                    created=now,
+                    source="lookup",
+                )
+                before = None
+            else:
+                entry = _entry(row)
+                before = (entry.status, entry.financial_status)
+            for name, value in found.items():
+                if value in (None, "", {}):
+                    continue
+                if name == "card_brand" and value == GENERIC_CARD_GATEWAY and entry.card_brand:
+                    continue  # a redirect order's gateway says less than the brand already known
+                setattr(entry, name, value)
+            entry.profile_name = profile_name
+            entry.updated_at = now
+            if row is None:
+                db.execute(_INSERT, _values(entry))
+            else:
+                _update(db, entry)
+            after = (entry.status, entry.financial_status)
+            if _changed(before, after):
+                self._add_event(
+                    db, profile_id, order_id, EventKind.STATUS, detail=_status_words(before, after)
+                )
+        return entry
+
+    def update_status(
+        self,
+        profile_id: str,
+        order_id: str,
+        status: str,
+        reason: str = "",
+        *,
+        financial_status: str | None = None,
+    ) -> None:
+        with self._write() as db:
+            row = db.execute(
+                "SELECT status, financial_status FROM orders WHERE profile_id = ? AND order_id = ?",
+                (profile_id, order_id),
+            ).fetchone()
+            if row is None:
+                return
+            financial = row["financial_status"] if financial_status is None else financial_status
+            db.execute(
+                "UPDATE orders SET status = ?, financial_status = ?, reason = ?, updated_at = ?"
+                " WHERE profile_id = ? AND order_id = ?",
+                (status, financial, redact(reason), _now(), profile_id, order_id),
             )
+            before, after = (row["status"], row["financial_status"]), (status, financial)
+            if _changed(before, after):
+                self._add_event(
+                    db, profile_id, order_id, EventKind.STATUS, detail=_status_words(before, after)
+                )
 
     def set_trace(self, profile_id: str, order_id: str, trace: list[dict[str, str]]) -> None:
-        with self._lock:
-            self._db.execute(
-                "UPDATE orders SET trace=?, updated_at=? WHERE profile_id=? AND order_id=?",
+        """Keep the 3-D Secure browser's hops with the order, and put each on its timeline."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE orders SET trace = ?, updated_at = ? WHERE profile_id = ? AND order_id = ?",
                 (redact(json.dumps(trace)), _now(), profile_id, order_id),
             )
+            for hop in trace:
+                self._add_event(
+                    db,
+                    profile_id,
+                    order_id,
+                    EventKind.THREE_DS,
+                    method=hop.get("method", ""),
+                    path=f"{hop.get('host', '')}{hop.get('path', '')}",
+                    detail=hop.get("status", ""),
+                )
 
     def get(self, profile_id: str, order_id: str) -> HistoryEntry | None:
         with self._lock:
             row = self._db.execute(
-                "SELECT * FROM orders WHERE profile_id=? AND order_id=?", (profile_id, order_id)
+                "SELECT * FROM orders WHERE profile_id = ? AND order_id = ?", (profile_id, order_id)
             ).fetchone()
         return _entry(row) if row else None
 
     def recent(self, limit: int = 100) -> list[HistoryEntry]:
+        return self.search(HistoryQuery(limit=limit)).entries
+
+    def search(self, query: HistoryQuery) -> HistoryPage:
+        """One page of the orders matching ``query``, newest first, and how many match in all."""
+        if not 1 <= query.limit <= MAX_PAGE:
+            raise ValueError(f"limit must be from 1 to {MAX_PAGE}")
+        if query.offset < 0:
+            raise ValueError("offset must not be negative")
+        where, params = _where(query)
+        with self._lock:
+            total = int(self._db.execute(f"SELECT COUNT(*) FROM orders WHERE {where}", params).fetchone()[0])  # noqa: S608
+            rows = self._db.execute(
+                # Only fixed clauses are interpolated; every value is a parameter.
+                f"SELECT * FROM orders WHERE {where} ORDER BY created DESC, rowid DESC LIMIT ? OFFSET ?",  # noqa: S608
+                [*params, query.limit, query.offset],
+            ).fetchall()
+        return HistoryPage([_entry(row) for row in rows], total)
+
+    def query_plan(self, query: HistoryQuery) -> list[str]:
+        """How SQLite runs ``search`` for this query (EXPLAIN QUERY PLAN lines): for tests and tuning."""
+        where, params = _where(query)
+        lines = []
+        with self._lock:
+            for sql in (
+                f"SELECT COUNT(*) FROM orders WHERE {where}",  # noqa: S608
+                f"SELECT * FROM orders WHERE {where} ORDER BY created DESC, rowid DESC LIMIT 1",  # noqa: S608
+            ):
+                lines += [str(row[3]) for row in self._db.execute("EXPLAIN QUERY PLAN " + sql, params)]
+        return lines
+
+    # the timeline
+
+    def record_call(
+        self,
+        profile_id: str,
+        order_id: str,
+        kind: EventKind | str,
+        *,
+        method: str = "",
+        path: str = "",
+        http_status: int | None = None,
+        detail: str = "",
+    ) -> HistoryEvent:
+        """Put one of this app's calls about the order (or another step) on its timeline, redacted."""
+        try:
+            checked = EventKind(kind)
+        except ValueError:
+            known = ", ".join(k.value for k in EventKind)
+            raise ValueError(f"Unknown event kind {str(kind)[:40]!r}: expected one of {known}") from None
+        with self._write() as db:
+            return self._add_event(
+                db,
+                profile_id,
+                order_id,
+                checked,
+                method=method,
+                path=path,
+                http_status=http_status,
+                detail=detail,
+            )
+
+    def record_hops(self, profile_id: str, order_id: str, hops: Iterable[Hop]) -> None:
+        """The 3-D Secure browser's hops, kept with the order and on its timeline (see ``set_trace``)."""
+        self.set_trace(profile_id, order_id, [hop.as_dict() for hop in hops])
+
+    def events(self, profile_id: str, order_id: str, *, limit: int = MAX_PAGE) -> list[HistoryEvent]:
+        """The order's timeline, oldest first."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT * FROM orders ORDER BY submitted_at DESC, rowid DESC LIMIT ?", (limit,)
+                "SELECT * FROM events WHERE profile_id = ? AND order_id = ? ORDER BY id LIMIT ?",
+                (profile_id, order_id, limit),
             ).fetchall()
-        return [_entry(row) for row in rows]
+        return [_event(row) for row in rows]
+
+    @staticmethod
+    def _add_event(
+        db: sqlite3.Connection,
+        profile_id: str,
+        order_id: str,
+        kind: EventKind,
+        *,
+        method: str = "",
+        path: str = "",
+        http_status: int | None = None,
+        detail: str = "",
+    ) -> HistoryEvent:
+        at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
+        method = method.upper() if method.isascii() and method.isalpha() and len(method) <= 10 else ""
+        path, detail = redact(path)[:MAX_TEXT], redact(detail)[:MAX_TEXT]
+        cursor = db.execute(
+            "INSERT INTO events (profile_id, order_id, at, kind, method, path, http_status, detail)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (profile_id, order_id, at, kind.value, method, path, http_status, detail),
+        )
+        return HistoryEvent(
+            int(cursor.lastrowid or 0), profile_id, order_id, at, kind, method, path, http_status, detail
+        )
 
 
 def _now() -> str:
-    return datetime.now().isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def _entry(row: tuple[object, ...]) -> HistoryEntry:
-    values = list(row)
-    values[11] = json.loads(str(values[11]))
-    return HistoryEntry(*values)  # type: ignore[arg-type]
+def _time(value: dt.datetime | dt.date | None) -> str:
+    """A search bound in the stored form: a date is its midnight; a time with a zone becomes UTC."""
+    if value is None:
+        return ""
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time.min)
+    elif value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value.isoformat(timespec="seconds")
+
+
+def _where(query: HistoryQuery) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if query.profile_id is not None:
+        clauses.append("profile_id = ?")
+        params.append(query.profile_id)
+    if query.order_id_prefix:
+        key = casefold(query.order_id_prefix)
+        clauses.append("order_key >= ? AND order_key < ?")
+        params += [key, key + _HIGHEST]
+    if query.statuses:
+        clauses.append(f"status IN ({', '.join('?' * len(query.statuses))})")
+        params += list(query.statuses)
+    if query.created_from is not None:
+        clauses.append("created >= ?")
+        params.append(_time(query.created_from))
+    if query.created_until is not None:
+        clauses.append("created < ?")
+        params.append(_time(query.created_until))
+    return " AND ".join(clauses) or "1", params
+
+
+def _looked_up(order: Order) -> dict[str, Any]:
+    """The fields of a looked-up order the history keeps, None where the answer had nothing."""
+    details = order.payment_details
+    authentication: dict[str, str] = {}
+    last4 = ""
+    if details is not None:
+        result = details.card_authentication_result
+        if result is not None:
+            authentication = {
+                name: str(getattr(result, name))
+                for name in _AUTHENTICATION_FIELDS
+                if getattr(result, name) is not None
+            }
+        if details.card_authentication_details is not None and details.card_authentication_details.flow:
+            authentication["flow"] = details.card_authentication_details.flow
+        if details.last4 and len(details.last4) == 4 and details.last4.isdigit():
+            last4 = details.last4
+    return {
+        "status": order.status,
+        "financial_status": order.financial_status,
+        "reason": redact(order.reason) if order.reason else None,
+        "amount": order.amount,
+        "currency": order.currency,
+        "description": redact(order.description) if order.description else None,
+        "card_brand": details.type if details is not None else None,
+        "card_last4": last4,
+        "created": _stamp(order.created),
+        "modified": _stamp(order.modified),
+        "completed": _stamp(order.completed),
+        "authentication": authentication,
+    }
+
+
+def _stamp(value: dt.datetime | None) -> str | None:
+    return None if value is None else value.replace(tzinfo=None).isoformat(timespec="seconds")
+
+
+def _changed(before: tuple[str, str] | None, after: tuple[str, str]) -> bool:
+    """A status change, not a financial status learned for the first time."""
+    if before is None:
+        return True
+    return before[0] != after[0] or (before[1] != "" and before[1] != after[1])
+
+
+def _status_words(before: tuple[str, str] | None, after: tuple[str, str]) -> str:
+    def words(pair: tuple[str, str]) -> str:
+        status, financial = pair
+        return f"{status}/{financial}" if financial else status
+
+    return words(after) if before is None else f"{words(before)} → {words(after)}"
+
+
+def _values(entry: HistoryEntry) -> tuple[Any, ...]:
+    row: Mapping[str, Any] = {
+        **entry.__dict__,
+        "trace": json.dumps(entry.trace),
+        "authentication": json.dumps(entry.authentication),
+        "order_key": casefold(entry.order_id),
+    }
+    return tuple(row[name] for name in _ORDER_COLUMNS)
+
+
+def _update(db: sqlite3.Connection, entry: HistoryEntry) -> None:
+    names = [name for name in _ORDER_COLUMNS if name not in {"profile_id", "order_id"}]
+    values = dict(zip(_ORDER_COLUMNS, _values(entry), strict=True))
+    db.execute(
+        f"UPDATE orders SET {', '.join(f'{name} = ?' for name in names)}"  # noqa: S608
+        " WHERE profile_id = ? AND order_id = ?",
+        [*(values[name] for name in names), entry.profile_id, entry.order_id],
+    )
+
+
+def _entry(row: sqlite3.Row) -> HistoryEntry:
+    data = {name: row[name] for name in _ORDER_COLUMNS if name != "order_key"}
+    data["trace"] = json.loads(data["trace"])
+    data["authentication"] = json.loads(data["authentication"])
+    return HistoryEntry(**data)
+
+
+def _event(row: sqlite3.Row) -> HistoryEvent:
+    return HistoryEvent(
+        id=row["id"],
+        profile_id=row["profile_id"],
+        order_id=row["order_id"],
+        at=row["at"],
+        kind=EventKind(row["kind"]),
+        method=row["method"],
+        path=row["path"],
+        http_status=row["http_status"],
+        detail=row["detail"],
+    )

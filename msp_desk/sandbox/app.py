@@ -8,10 +8,11 @@ Nothing a client sends can produce a 500 or a traceback.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, unquote, urlencode
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -24,18 +25,24 @@ from msp_desk.sandbox import threeds
 from msp_desk.sandbox.engine import Engine, SiteNotFoundError
 from msp_desk.sandbox.errors import ApiError, error_body
 from msp_desk.sandbox.faults import FaultMiddleware, Scope, parse_fault
+from msp_desk.sandbox.receiver import RECEIVER_PATH, AnswerMode
 from msp_desk.sandbox.store import Site
-from msp_desk.sandbox.validation import E_UNKNOWN, is_text, parse_json_object
+from msp_desk.sandbox.validation import E_UNKNOWN, check_url, is_text, parse_json_object
 
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/v1/json"
 MAX_BODY = 1_000_000
 """Bigger bodies are refused; nothing MultiSafepay accepts comes close."""
+MAX_LOG_PAGE = 10_000
+"""The most attempts or received notifications one request returns; page on with ``since``."""
+MAX_URL = 2000
 MAX_PATH_IN_MESSAGE = 200
 """Error messages quote the path, but not an arbitrarily long one."""
 
 Handler = Callable[[Request], Awaitable[Response]]
+OrderHandler = Callable[[Request, str], Awaitable[Response]]
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 def api_key_from_scope(scope: Scope) -> str | None:
@@ -104,6 +111,14 @@ async def _form_fields(request: Request) -> dict[str, str]:
     return fields
 
 
+def _count_param(value: str | None, name: str, low: int, high: int, *, default: int = 0) -> int:
+    if value is None or value == "":
+        return default
+    if not (value.isascii() and value.isdigit() and len(value) <= 19) or not low <= int(value) <= high:
+        raise ApiError(E_UNKNOWN, f"Invalid {name}: expected an integer from {low} to {high}")
+    return int(value)
+
+
 def _is_api_path(path: str) -> bool:
     return path == API_PREFIX or path.startswith(API_PREFIX + "/")
 
@@ -140,6 +155,23 @@ async def http_error(request: Request, exc: Exception) -> Response:
             body["message"] = "Not found"  # as MultiSafepay answers a path it does not serve
         return JSONResponse(body, status_code=status, headers=headers)
     return _html_page(title, info, status, headers)
+
+
+def _segments_after(request: Request, prefix: str) -> list[str]:
+    """The path after ``prefix``, split on its raw (still percent-encoded) slashes, each piece decoded.
+
+    ``[""]`` when the raw path does not start with ``prefix`` piece by piece (an
+    encoded slash inside the prefix itself): no resource is named that way.
+    """
+    raw: bytes | None = request.scope.get("raw_path")
+    if raw is None:
+        # A server without raw_path: an encoded slash cannot be told apart, so it separates.
+        return request.url.path[len(prefix) :].split("/")
+    pieces = [unquote(piece) for piece in raw.decode("latin-1").split("/")]
+    expected = prefix.rstrip("/").split("/")
+    if pieces[: len(expected)] != expected:
+        return [""]
+    return pieces[len(expected) :]
 
 
 def _root(request: Request) -> str:
@@ -189,21 +221,66 @@ def build_app(engine: Engine) -> FaultMiddleware:
         site = site_of(request)
         return _success(engine.create_order(site, await _body(request), _root(request)))
 
-    async def get_order(request: Request) -> Response:
+    async def get_order(request: Request, order_id: str) -> Response:
         site = site_of(request)
-        text = engine.get_order_json(site, request.path_params["order_id"])
+        text = engine.get_order_json(site, order_id)
         # The stored document is already MultiSafepay-shaped JSON: wrap it without re-encoding.
         return Response(
             b'{"success":true,"data":' + text.encode("utf-8") + b"}", media_type="application/json"
         )
 
-    async def patch_order(request: Request) -> Response:
+    async def patch_order(request: Request, order_id: str) -> Response:
         site = site_of(request)
-        return _success(engine.update_order(site, request.path_params["order_id"], await _body(request)))
+        return _success(engine.update_order(site, order_id, await _body(request)))
 
-    async def refund(request: Request) -> Response:
+    async def refund(request: Request, order_id: str) -> Response:
         site = site_of(request)
-        return _success(engine.refund(site, request.path_params["order_id"], await _body(request)))
+        return _success(engine.refund(site, order_id, await _body(request)))
+
+    order_actions: dict[tuple[str, ...], dict[str, OrderHandler]] = {
+        (): {"GET": get_order, "PATCH": patch_order},
+        ("refunds",): {"POST": refund},
+    }
+
+    async def resend(request: Request, order_id: str) -> Response:
+        site = site_of(request)
+        raw = await _body(request)
+        body = parse_json_object(raw) if raw.strip() else {}
+        url = check_url(body.get("url"), "url", max_len=MAX_URL)
+        method = body.get("method")
+        if method is not None and (not isinstance(method, str) or method.upper() not in {"POST", "GET"}):
+            raise ApiError(E_UNKNOWN, "Invalid method: expected POST or GET")
+        future = engine.resend_notification(
+            site, order_id, url=url, method=method.upper() if method else None
+        )
+        # Awaited, not waited for: the target may be this very server's receiver.
+        attempt = await asyncio.wrap_future(future)
+        return _success(attempt.public() if attempt is not None else {})
+
+    sandbox_order_actions: dict[tuple[str, ...], dict[str, OrderHandler]] = {("notify",): {"POST": resend}}
+
+    def order_resource(prefix: str, actions: dict[tuple[str, ...], dict[str, OrderHandler]]) -> Handler:
+        async def dispatch(request: Request) -> Response:
+            """An order or one of its sub-resources, found by the raw path.
+
+            Order ids are the merchant's and may hold '/'; clients send it as %2F
+            (``api.client._segment``). The decoded path can no longer tell that
+            apart from a separator, so ``orders/a%2Fb/refunds`` is split on the raw
+            path's slashes first and each piece decoded afterwards: order ``a/b``,
+            action ``refunds``. A sub-path the sandbox does not serve (captures,
+            refunds/{id}, ...) is then a 404, never an order lookup.
+            """
+            order_id, *action = _segments_after(request, prefix)
+            handlers = actions.get(tuple(action)) if order_id else None
+            if handlers is None:
+                return await http_error(request, HTTPException(404))
+            handler = handlers.get("GET" if request.method == "HEAD" else request.method)
+            if handler is None:
+                allowed = ", ".join(handlers)
+                return await http_error(request, HTTPException(405, headers={"Allow": allowed}))
+            return await handler(request, order_id)
+
+        return dispatch
 
     async def me(request: Request) -> Response:
         return _success(engine.me(site_of(request)))
@@ -222,15 +299,20 @@ def build_app(engine: Engine) -> FaultMiddleware:
     async def transactions(request: Request) -> Response:
         site = site_of(request)
         base = f"{_root(request)}{API_PREFIX}/"
-        return _json(engine.list_transactions(site, dict(request.query_params), base))
+        return _json(engine.list_transactions(site, request.query_params.multi_items(), base))
 
     async def hello(request: Request) -> Response:
         return Response(b'{"success":true,"data":{"hello":"sandbox"}}', media_type="application/json")
 
     async def notifications(request: Request) -> Response:
         site = site_of(request)
-        order_id = request.query_params.get("order_id")
-        return _success(engine.store.notification_attempts(site.site_id, order_id))
+        params = request.query_params
+        since = _count_param(params.get("since"), "since", 0, 2**62)
+        limit = _count_param(params.get("limit"), "limit", 1, MAX_LOG_PAGE, default=MAX_LOG_PAGE)
+        attempts = engine.store.notification_attempts(
+            site.site_id, params.get("order_id"), since=since, limit=limit
+        )
+        return _success([attempt.public() for attempt in attempts])
 
     async def faults(request: Request) -> Response:
         site = site_of(request)
@@ -251,6 +333,35 @@ def build_app(engine: Engine) -> FaultMiddleware:
             rule = engine.faults.add(site.site_id, fault, count, paths)
             return _success(rule.public())
         return _success([rule.public() for rule in engine.faults.list(site.site_id)])
+
+    async def receiver_settings(request: Request) -> Response:
+        site = site_of(request)
+        if request.method in {"PUT", "POST"}:
+            mode = parse_json_object(await _body(request)).get("mode")
+            if not isinstance(mode, str):
+                raise ApiError(E_UNKNOWN, 'Missing required field mode: e.g. "http-500"')
+            try:
+                engine.receiver.set_mode(site.site_id, mode)
+            except ValueError as exc:
+                raise ApiError(E_UNKNOWN, str(exc)) from None
+        return _success(
+            {
+                "url": engine.receiver.url(_root(request), site.site_id),
+                "mode": engine.receiver.mode(site.site_id).value,
+                "modes": [mode.value for mode in AnswerMode],
+                "last_id": engine.receiver.last_id(),
+            }
+        )
+
+    async def received(request: Request) -> Response:
+        site = site_of(request)
+        if request.method == "DELETE":
+            return _success({"cleared": engine.receiver.clear(site.site_id)})
+        params = request.query_params
+        since = _count_param(params.get("since"), "since", 0, 2**62)
+        limit = _count_param(params.get("limit"), "limit", 1, MAX_LOG_PAGE, default=MAX_LOG_PAGE)
+        entries = engine.receiver.since(since, limit, site.site_id)
+        return _success([entry.public() for entry in entries])
 
     # browser pages
 
@@ -316,9 +427,11 @@ def build_app(engine: Engine) -> FaultMiddleware:
     api = API_PREFIX
     routes = [
         Route(f"{api}/orders", guarded(create_order), methods=["POST"]),
-        Route(f"{api}/orders/{{order_id:path}}/refunds", guarded(refund), methods=["POST"]),
-        Route(f"{api}/orders/{{order_id:path}}", guarded(get_order), methods=["GET"]),
-        Route(f"{api}/orders/{{order_id:path}}", guarded(patch_order), methods=["PATCH"]),
+        Route(
+            f"{api}/orders/{{rest:path}}",
+            guarded(order_resource(f"{api}/orders/", order_actions)),
+            methods=ALL_METHODS,
+        ),
         Route(f"{api}/me", guarded(me), methods=["GET"]),
         Route(f"{api}/sites/{{site_id}}", guarded(get_site), methods=["GET"]),
         Route(f"{api}/sites/{{site_id}}", guarded(patch_site), methods=["PATCH"]),
@@ -327,6 +440,15 @@ def build_app(engine: Engine) -> FaultMiddleware:
         Route(f"{api}/_sandbox/hello", hello, methods=["GET"]),
         Route(f"{api}/_sandbox/notifications", guarded(notifications), methods=["GET"]),
         Route(f"{api}/_sandbox/faults", guarded(faults), methods=["GET", "POST", "DELETE"]),
+        Route(
+            f"{api}/_sandbox/orders/{{rest:path}}",
+            guarded(order_resource(f"{api}/_sandbox/orders/", sandbox_order_actions)),
+            methods=ALL_METHODS,
+        ),
+        Route(f"{api}/_sandbox/receiver", guarded(receiver_settings), methods=["GET", "PUT", "POST"]),
+        Route(f"{api}/_sandbox/receiver/notifications", guarded(received), methods=["GET", "DELETE"]),
+        # The merchant's side: plain-text answers, no key; the receiver is an ASGI app of its own.
+        Route(f"{RECEIVER_PATH}/{{site_id}}", engine.receiver),
         Route("/customer-verification", page(customer_verification), methods=["GET"]),
         Route(threeds.ACS_PATH, page(acs), methods=["GET", "POST"]),
         Route(threeds.TERM_PATH, page(term), methods=["POST"]),
@@ -336,6 +458,9 @@ def build_app(engine: Engine) -> FaultMiddleware:
     ]
 
     app = Starlette(routes=routes, exception_handlers={HTTPException: http_error})
+    # No 307 from /v1/json/me/ to /v1/json/me: a path the API does not serve is a 404, and every
+    # browser page is reached through a URL the sandbox wrote itself, in the exact form.
+    app.router.redirect_slashes = False
 
     def site_for_request(scope: Scope) -> int | None:
         key = api_key_from_scope(scope)

@@ -95,6 +95,11 @@ def main(argv: list[str]) -> int:
                 f"Website {site.site_id} (account {site.account_id}, {site.name}): api_key {site.api_key}",
                 flush=True,
             )
+        for site in server.sites:
+            print(
+                f"Notification receiver of website {site.site_id}: {server.receiver_url(site.site_id)}",
+                flush=True,
+            )
         print("Press Ctrl-C to stop.", flush=True)
         while not stop.wait(0.5):
             pass

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from msp_desk.core import paths
 
 if TYPE_CHECKING:
+    from msp_desk.sandbox.receiver import NotificationReceiver
     from msp_desk.sandbox.server import SandboxServer
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,15 @@ class EmbeddedSandbox:
         """Base URL and the default website's key; starts the sandbox if needed."""
         server = self.ensure_running()
         return server.base_url, server.sites[0].api_key
+
+    def receiver(self) -> NotificationReceiver:
+        """The notification receiver (entries, answer modes, subscribers); starts the sandbox if needed."""
+        return self.ensure_running().engine.receiver
+
+    def receiver_url(self, site_id: int | None = None) -> str:
+        """A website's receiver URL (the default website's without ``site_id``), to use as a new
+        sandbox order's ``notification_url``; starts the sandbox if needed."""
+        return self.ensure_running().receiver_url(site_id)
 
     def ensure_running(self) -> SandboxServer:
         with self._lock:

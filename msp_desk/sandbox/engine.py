@@ -15,6 +15,7 @@ import logging
 import secrets
 import threading
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -22,12 +23,14 @@ from urllib.parse import urlencode
 from msp_desk.core.redaction import mask_key
 from msp_desk.core.urls import NOTIFICATION_URL_MAX_LENGTH
 from msp_desk.sandbox import orders
+from msp_desk.sandbox.attempts import NotificationAttempt
 from msp_desk.sandbox.cards import BRAND_NAMES, TEST_CARDS, Behaviour, Brand, behaviour_of
 from msp_desk.sandbox.errors import ApiError, invalid_api_key, order_not_found
 from msp_desk.sandbox.faults import FaultRules
 from msp_desk.sandbox.notifier import Delivery, Notifier
+from msp_desk.sandbox.receiver import NotificationReceiver
 from msp_desk.sandbox.scheduler import Scheduler
-from msp_desk.sandbox.store import DuplicateOrderError, Site, Store, StoredOrder, dumps
+from msp_desk.sandbox.store import DuplicateOrderError, Site, Store, StoredOrder, TransactionMatch, dumps
 from msp_desk.sandbox.threeds import ACS_PATH, TERM_PATH, pareq, verification_form
 from msp_desk.sandbox.validation import (
     CURRENCIES,
@@ -55,6 +58,8 @@ RETRY_INTERVAL = 900.0
 RETRIES = 3
 DUPLICATE_REFUND_WINDOW = 300.0
 DEFAULT_SITE_META = "default_site_id"
+NOTIFICATION_TIMEOUT = 10.0
+"""How long a notification waits for the merchant's answer (not scaled: it is the sender's patience)."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,13 @@ def utcnow() -> dt.datetime:
 
 
 class Engine:
-    def __init__(self, store: Store, *, time_scale: float = 1.0) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        time_scale: float = 1.0,
+        notification_timeout: float = NOTIFICATION_TIMEOUT,
+    ) -> None:
         if time_scale <= 0:
             raise ValueError("time_scale must be positive")
         self.store = store
@@ -78,8 +89,13 @@ class Engine:
         self.timers = Scheduler("sandbox-timers")
         self.notify_worker = Scheduler("sandbox-notifier")
         self.notifier = Notifier(
-            store, self.notify_worker, retries=RETRIES, retry_interval=RETRY_INTERVAL / time_scale
+            store,
+            self.notify_worker,
+            retries=RETRIES,
+            retry_interval=RETRY_INTERVAL / time_scale,
+            http_timeout=notification_timeout,
         )
+        self.receiver = NotificationReceiver(store)
         self._id_lock = threading.Lock()
         self._last_id = store.max_transaction_id()
 
@@ -89,6 +105,7 @@ class Engine:
         self._resume_uncleared()
 
     def close(self) -> None:
+        self.receiver.close()
         self.timers.stop()
         self.notify_worker.stop()
         self.notifier.close()
@@ -96,22 +113,25 @@ class Engine:
     # sites
 
     def ensure_sites(self, api_keys: list[str] | None) -> list[Site]:
-        """The sites for these keys, created on first use; without keys, one persistent default site."""
-        if api_keys is None:
-            default_id = self.store.get_meta(DEFAULT_SITE_META)
-            site = self.store.site_by_id(int(default_id)) if default_id else None
-            if site is None:
-                site = self._new_site(secrets.token_hex(20), "Sandbox website")
-                self.store.set_meta(DEFAULT_SITE_META, str(site.site_id))
-            return [site]
-        result = []
-        for index, key in enumerate(api_keys, start=1):
-            key = key.strip()
-            if not key:
-                raise ValueError("an API key must not be empty")
-            site = self.store.site_by_key(key) or self._new_site(key, f"Sandbox website {index}")
-            result.append(site)
-        return result
+        """The sites for these keys, created on first use; without keys, one persistent default site.
+
+        In one transaction, so two processes starting on a new state file agree on the sites.
+        """
+        keys = [key.strip() for key in api_keys] if api_keys is not None else None
+        if keys is not None and not all(keys):
+            raise ValueError("an API key must not be empty")
+        with self.store.locked():
+            if keys is None:
+                default_id = self.store.get_meta(DEFAULT_SITE_META)
+                site = self.store.site_by_id(int(default_id)) if default_id else None
+                if site is None:
+                    site = self._new_site(secrets.token_hex(20), "Sandbox website")
+                    self.store.set_meta(DEFAULT_SITE_META, str(site.site_id))
+                return [site]
+            return [
+                self.store.site_by_key(key) or self._new_site(key, f"Sandbox website {index}")
+                for index, key in enumerate(keys, start=1)
+            ]
 
     def _new_site(self, api_key: str, name: str) -> Site:
         taken = {s.site_id for s in self.store.all_sites()}
@@ -193,9 +213,14 @@ class Engine:
     # orders
 
     def _new_transaction_id(self) -> int:
-        """16-digit PSP-style ids, below 2**53 so JavaScript clients read them exactly too."""
+        """16-digit PSP-style ids, below 2**53 so JavaScript clients read them exactly too.
+
+        Called inside ``store.locked()``, whose write lock also holds off other
+        processes on the same state file, so the stored maximum is current.
+        """
         with self._id_lock:
-            candidate = max(int(time.time() * 1000) * 1000, self._last_id + 10)
+            latest = max(self._last_id, self.store.max_transaction_id())
+            candidate = max(int(time.time() * 1000) * 1000, latest + 10)
             self._last_id = candidate
             return candidate
 
@@ -297,21 +322,21 @@ class Engine:
             details["card_authentication_result"] = orders.authentication_result(brand, auth_status)
             details["card_authentication_details"] = {"flow": "challenge"}
         if auth_status in {"N", "R"} or (auth_status is None and behaviour is Behaviour.THREEDS_FAILED):
-            details["response_code"] = "08"
+            orders.record_issuer_answer(doc, "08")
             orders.set_status(
                 doc, "declined", "declined", now, reason=orders.REASON_3DS_FAILED, reason_code="3001"
             )
         elif behaviour is Behaviour.INSUFFICIENT_FUNDS:
-            details["response_code"] = "51"
+            orders.record_issuer_answer(doc, "51")
             orders.set_status(
                 doc, "declined", "declined", now, reason="Insufficient funds", reason_code="4002"
             )
         elif behaviour in {Behaviour.UNCLEARED_THEN_VOID, Behaviour.UNCLEARED_THEN_COMPLETED}:
-            details["response_code"] = "00"
+            orders.record_issuer_answer(doc, "00")
             orders.set_status(doc, "uncleared", "uncleared", now, reason="Held for review", reason_code="")
             self._schedule_uncleared(order.site_id, order.order_id, UNCLEARED_DELAY / self.time_scale)
         else:
-            details["response_code"] = "00"
+            orders.record_issuer_answer(doc, "00")
             orders.set_status(doc, "completed", "completed", now, reason="Successful approval/completion")
 
     def _schedule_uncleared(self, site_id: int, order_id: str, delay: float) -> None:
@@ -320,7 +345,8 @@ class Engine:
     def _resume_uncleared(self) -> None:
         """After a restart, uncleared test-card orders still move on (their timer was in memory)."""
         for site in self.store.all_sites():
-            for item in self.store.list_transactions(site.site_id, {"status": "uncleared"}, 1000, None, None):
+            waiting = TransactionMatch({"status": "uncleared"})
+            for item in self.store.list_transactions(site.site_id, waiting, 1000, None, None):
                 self._schedule_uncleared(site.site_id, item["order_id"], UNCLEARED_DELAY / self.time_scale)
 
     def _resolve_uncleared(self, site_id: int, order_id: str) -> None:
@@ -349,15 +375,42 @@ class Engine:
         for order, before in changed:
             if not force and before == self._status(order):
                 continue
-            options = order.private.get("payment_options") or {}
-            url = options.get("notification_url") or site.notification_url
-            if not url:
-                continue
-            method = options.get("notification_method") or site.notification_method or "POST"
-            body = dumps(order.doc).encode("utf-8")
-            self.notifier.enqueue(
-                Delivery(site.site_id, order.order_id, url, method, body, self._status(order))
+            delivery = self._delivery(site, order)
+            if delivery is not None:
+                self.notifier.enqueue(delivery)
+
+    def _delivery(
+        self,
+        site: Site,
+        order: StoredOrder,
+        url: str | None = None,
+        method: str | None = None,
+        **extra: Any,
+    ) -> Delivery | None:
+        """A notification of the order as it is now: to ``url``, else the order's URL, else the site's."""
+        options = order.private.get("payment_options") or {}
+        target = url or options.get("notification_url") or site.notification_url
+        if not target:
+            return None
+        method = method or options.get("notification_method") or site.notification_method or "POST"
+        body = dumps(order.doc).encode("utf-8")
+        return Delivery(site.site_id, order.order_id, target, method, body, self._status(order), **extra)
+
+    def resend_notification(
+        self, site: Site, order_id: str, *, url: str | None = None, method: str | None = None
+    ) -> Future[NotificationAttempt | None]:
+        """Notify about the order once more, now, as MultiSafepay's dashboard does: fresh timestamp and
+        signature, one attempt without retries. The future holds the attempt as logged."""
+        order = self.store.get_order(site.site_id, order_id)
+        if order is None:
+            raise order_not_found()
+        delivery = self._delivery(site, order, url, method, retries=0, trigger="resend")
+        if delivery is None:
+            raise ApiError(
+                E_UNKNOWN,
+                "Missing url: neither the order nor the website has a notification_url; give one",
             )
+        return self.notifier.send_now(delivery)
 
     def get_order_json(self, site: Site, order_id: str) -> str:
         text = self.store.get_order_json(site.site_id, order_id)
@@ -482,29 +535,31 @@ class Engine:
 
     # GET /transactions
 
-    def list_transactions(self, site: Site, params: dict[str, str], base_url: str) -> dict[str, Any]:
+    def list_transactions(self, site: Site, params: list[tuple[str, str]], base_url: str) -> dict[str, Any]:
+        """One page of GET /transactions; ``params`` are the query's pairs, repeats included."""
         query = parse_transaction_query(params)
         limit = query.limit
-        after = _decode_cursor(params.get("after"), "after")
-        before = _decode_cursor(params.get("before"), "before")
+        cursors = dict(params)
+        after = _decode_cursor(cursors.get("after"), "after")
+        before = _decode_cursor(cursors.get("before"), "before")
         if query.site_id is not None and query.site_id != site.site_id:
             # A website key sees only its own transactions; another site's id simply has none.
             items: list[dict[str, Any]] = []
         else:
-            items = self.store.list_transactions(site.site_id, query.filters, limit, after, before)
+            items = self.store.list_transactions(site.site_id, query.match, limit, after, before)
         next_cursor = prev_cursor = None
         if items:
             oldest, newest = items[-1]["transaction_id"], items[0]["transaction_id"]
-            if self.store.has_transactions(site.site_id, older_than=oldest):
+            if self.store.has_transactions(site.site_id, query.match, older_than=oldest):
                 next_cursor = _encode_cursor(oldest)
-            if self.store.has_transactions(site.site_id, newer_than=newest):
+            if self.store.has_transactions(site.site_id, query.match, newer_than=newest):
                 prev_cursor = _encode_cursor(newest)
-        keep = {k: v for k, v in params.items() if k not in {"after", "before", "api_key"}}
+        keep = [(k, v) for k, v in params if k not in {"after", "before", "api_key", "limit"}]
 
         def page_url(key: str, cursor: str | None) -> str | None:
             if cursor is None:
                 return None
-            return f"{base_url}transactions?{urlencode({**keep, key: cursor, 'limit': str(limit)})}"
+            return f"{base_url}transactions?{urlencode([*keep, (key, cursor), ('limit', str(limit))])}"
 
         return {
             "data": items,

@@ -1,22 +1,32 @@
 """Webhook delivery: MultiSafepay's GET and POST notifications, with retries and a log of every attempt.
 
-Each status change snapshots the order and queues a delivery on a worker
-thread, so the API answer never waits for the merchant's server. An attempt
-counts as acknowledged per :mod:`msp_desk.webhooks.acknowledgement`; otherwise
-it is retried ``retries`` times, ``retry_interval`` seconds apart (both
-divided by the time scale), each retry with a fresh timestamp and signature.
+Each status change snapshots the order and queues a delivery, so the API
+answer never waits for the merchant's server. An attempt counts as
+acknowledged per :mod:`msp_desk.webhooks.acknowledgement`; otherwise it is
+retried ``retries`` times, ``retry_interval`` seconds apart (divided by the
+time scale), each retry with a fresh timestamp and signature.
+
+The scheduler thread only keeps time; the HTTP calls run on a small pool of
+workers, so one slow or silent merchant endpoint does not hold up every other
+order's notification. A delivery's attempts still run one after another: the
+next is scheduled only once the previous one has its answer, so nothing is
+sent after an acknowledgement.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import time
-from dataclasses import dataclass
+import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import httpx
 
+from msp_desk.sandbox.attempts import NotificationAttempt
 from msp_desk.sandbox.scheduler import Scheduler
 from msp_desk.sandbox.store import Store
 from msp_desk.webhooks.acknowledgement import is_acknowledged
@@ -26,6 +36,8 @@ log = logging.getLogger(__name__)
 
 USER_AGENT = "msp-desk-sandbox (MultiSafepay notification simulator)"
 RESPONSE_TEXT_LIMIT = 2000
+DEFAULT_WORKERS = 4
+"""Concurrent deliveries: enough that a merchant endpoint holding its answer does not stall the rest."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +48,10 @@ class Delivery:
     method: str
     body: bytes
     event: str
+    retries: int | None = None
+    """Retries after a failed first attempt; None means the notifier's own (MultiSafepay's 3)."""
+    trigger: str = "status change"
+    notification_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
 
 
 def notification_url(url: str, order_id: str, timestamp: int) -> str:
@@ -55,24 +71,77 @@ class Notifier:
         retries: int,
         retry_interval: float,
         http_timeout: float = 10.0,
+        workers: int = DEFAULT_WORKERS,
     ) -> None:
         self._store = store
         self._scheduler = scheduler
         self._retries = retries
         self._retry_interval = retry_interval
         # No redirects: MultiSafepay counts a 301/302 answer as a failed delivery.
-        self._client = httpx.Client(timeout=http_timeout, follow_redirects=False, trust_env=False)
+        limits = httpx.Limits(max_connections=workers * 2, max_keepalive_connections=workers)
+        self._client = httpx.Client(
+            timeout=http_timeout, follow_redirects=False, trust_env=False, limits=limits
+        )
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sandbox-notify")
+        self._pending = 0
+        self._idle = threading.Condition()
 
     def close(self) -> None:
+        """Drop what has not started; wait for attempts under way (each bounded by the HTTP timeout)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
         self._client.close()
 
-    def enqueue(self, delivery: Delivery) -> None:
-        self._scheduler.call_later(0.0, lambda: self._attempt(delivery, 1))
+    @property
+    def pending(self) -> int:
+        """Deliveries not yet acknowledged or given up: waiting for a retry, queued or under way."""
+        with self._idle:
+            return self._pending
 
-    def _attempt(self, delivery: Delivery, attempt: int) -> None:
+    def wait_idle(self, timeout: float) -> bool:
+        """Block until every delivery has its final outcome, or ``timeout`` seconds pass."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._pending == 0, timeout)
+
+    def enqueue(self, delivery: Delivery) -> None:
+        self._count(1)
+        self._scheduler.call_later(0.0, lambda: self._submit(delivery, 1))
+
+    def send_now(self, delivery: Delivery) -> Future[NotificationAttempt | None]:
+        """Start the first attempt on a worker at once; the future holds its logged record."""
+        self._count(1)
+        try:
+            return self._pool.submit(self._run, delivery, 1)
+        except RuntimeError:
+            self._count(-1)
+            raise
+
+    def _count(self, change: int) -> None:
+        with self._idle:
+            self._pending += change
+            if self._pending == 0:
+                self._idle.notify_all()
+
+    def _submit(self, delivery: Delivery, attempt: int) -> None:
+        try:
+            self._pool.submit(self._run, delivery, attempt)
+        except RuntimeError:
+            self._count(-1)  # shutting down: the delivery ends here
+
+    def _run(self, delivery: Delivery, attempt: int) -> NotificationAttempt | None:
+        record = None
+        try:
+            record = self._attempt(delivery, attempt)
+            return record
+        finally:
+            if record is not None and record.retry_scheduled:
+                self._scheduler.call_later(self._retry_interval, lambda: self._submit(delivery, attempt + 1))
+            else:
+                self._count(-1)
+
+    def _attempt(self, delivery: Delivery, attempt: int) -> NotificationAttempt | None:
         site = self._store.site_by_id(delivery.site_id)
         if site is None:
-            return
+            return None
         now = time.time()
         ts = int(now)
         url = notification_url(delivery.url, delivery.order_id, ts)
@@ -96,30 +165,38 @@ class Notifier:
             # A URL httpx refuses to send to; recorded like any other failed attempt.
             error = f"{type(exc).__name__}: {exc}"[:500]
         acknowledged = status is not None and is_acknowledged(status, text)
-        retry = not acknowledged and attempt <= self._retries
-        self._store.add_notification_attempt(
-            delivery.site_id,
-            delivery.order_id,
-            {
-                "event": delivery.event,
-                "attempt": attempt,
-                "time": dt.datetime.fromtimestamp(now, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3],
-                "timestamp": ts,
-                "url": url,
-                "method": delivery.method,
-                "request_headers": headers,
-                "request_body": content.decode("utf-8") if content is not None else None,
-                "response_status": status,
-                "response_text": text,
-                "error": error,
-                "duration_ms": round((time.monotonic() - started) * 1000, 1),
-                "acknowledged": acknowledged,
-                "retry_scheduled": retry,
-            },
-        )
-        if retry:
-            self._scheduler.call_later(self._retry_interval, lambda: self._attempt(delivery, attempt + 1))
-        elif not acknowledged:
+        allowed = self._retries if delivery.retries is None else delivery.retries
+        retry = not acknowledged and attempt <= allowed
+        next_retry = now + self._retry_interval if retry else None
+        record = {
+            "notification_id": delivery.notification_id,
+            "trigger": delivery.trigger,
+            "event": delivery.event,
+            "attempt": attempt,
+            "time": _iso(now),
+            "timestamp": ts,
+            "url": url,
+            "method": delivery.method,
+            "request_headers": headers,
+            "request_body": content.decode("utf-8") if content is not None else None,
+            "response_status": status,
+            "response_text": text,
+            "error": error,
+            "duration_ms": round((time.monotonic() - started) * 1000, 1),
+            "acknowledged": acknowledged,
+            "retry_scheduled": retry,
+            "retries_left": 0 if acknowledged else allowed + 1 - attempt,
+            "next_retry_at": None if next_retry is None else _iso(next_retry),
+            "outcome": "acknowledged" if acknowledged else "retrying" if retry else "failed",
+        }
+        row_id = self._store.add_notification_attempt(delivery.site_id, delivery.order_id, record)
+        if not acknowledged and not retry:
             log.info(
                 "notification for order %s not acknowledged after %d attempts", delivery.order_id, attempt
             )
+        return NotificationAttempt.from_record(row_id, delivery.site_id, delivery.order_id, record)
+
+
+def _iso(moment: float) -> str:
+    """UTC with milliseconds and no zone, like the sandbox's other times."""
+    return dt.datetime.fromtimestamp(moment, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]

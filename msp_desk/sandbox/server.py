@@ -22,7 +22,7 @@ import uvicorn
 
 from msp_desk.core.redaction import mask_key
 from msp_desk.sandbox.app import API_PREFIX, build_app
-from msp_desk.sandbox.engine import Engine
+from msp_desk.sandbox.engine import NOTIFICATION_TIMEOUT, Engine
 from msp_desk.sandbox.store import Site, Store
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,8 @@ class SandboxServer:
     ``state_path``: SQLite file; ``None`` keeps everything in memory.
     ``time_scale``: divides every documented delay (uncleared cards,
     notification retries); 1000 turns 15 minutes into 0.9 seconds.
+    ``notification_timeout``: how long a notification waits for the
+    merchant's answer before the attempt counts as failed (seconds, unscaled).
     """
 
     def __init__(
@@ -49,12 +51,14 @@ class SandboxServer:
         api_keys: list[str] | None = None,
         state_path: str | Path | None = None,
         time_scale: float = 1.0,
+        notification_timeout: float = NOTIFICATION_TIMEOUT,
     ) -> None:
         self.host = host
         self._requested_port = port
         self._api_keys = api_keys
         self._state_path = state_path
         self._time_scale = time_scale
+        self._notification_timeout = notification_timeout
         self._engine: Engine | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -73,6 +77,13 @@ class SandboxServer:
         """The JSON API, ending in a slash: ``http://127.0.0.1:PORT/v1/json/``."""
         return f"{self.root_url}{API_PREFIX}/"
 
+    def receiver_url(self, site_id: int | None = None) -> str:
+        """The notification receiver of a website (the first one by default): an order's
+        ``notification_url`` that lands in :attr:`Engine.receiver`."""
+        return self.engine.receiver.url(
+            self.root_url, site_id if site_id is not None else self.sites[0].site_id
+        )
+
     @property
     def engine(self) -> Engine:
         if self._engine is None:
@@ -83,7 +94,7 @@ class SandboxServer:
         if self._thread is not None:
             raise RuntimeError("the sandbox is already running")
         store = Store(self._state_path)
-        engine = Engine(store, time_scale=self._time_scale)
+        engine = Engine(store, time_scale=self._time_scale, notification_timeout=self._notification_timeout)
         try:
             self.sites = engine.ensure_sites(self._api_keys)
             family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
@@ -128,6 +139,8 @@ class SandboxServer:
     def stop(self) -> None:
         """Stop serving, join the HTTP thread, the timers and the notification worker, close the DB."""
         server, thread, engine = self._server, self._thread, self._engine
+        if engine is not None:
+            engine.receiver.close()  # held no-answer connections would delay the shutdown
         if server is not None:
             server.should_exit = True
         if thread is not None:

@@ -21,6 +21,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from msp_desk.sandbox.attempts import NotificationAttempt
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sites (
@@ -62,7 +64,17 @@ CREATE TABLE IF NOT EXISTS notifications (
     data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS notifications_order ON notifications (site_id, order_id);
+CREATE INDEX IF NOT EXISTS notifications_site ON notifications (site_id, id);
+CREATE TABLE IF NOT EXISTS received (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    site_id INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS received_site ON received (site_id, id);
 """
+PRUNE_EVERY = 1000
+BUSY_TIMEOUT_MS = 10_000
+"""How long a write waits for another process holding the state file, before it fails."""
 
 
 @dataclass
@@ -102,6 +114,39 @@ class DuplicateOrderError(Exception):
     pass
 
 
+@dataclass(frozen=True)
+class TransactionMatch:
+    """Which list entries to return: equal columns, any of some payment methods, time comparisons."""
+
+    equal: dict[str, str] = field(default_factory=dict)
+    payment_methods: tuple[str, ...] = ()
+    times: tuple[tuple[str, str, str], ...] = ()
+
+
+_MATCH_COLUMNS = frozenset({"status", "financial_status", "type", "currency"})
+_TIME_COLUMNS = frozenset({"created", "completed"})
+_TIME_OPERATORS = frozenset({">=", "<"})
+
+
+def _transaction_where(site_id: int, match: TransactionMatch) -> tuple[list[str], list[Any]]:
+    clauses = ["site_id = ?"]
+    params: list[Any] = [site_id]
+    for column, value in match.equal.items():
+        if column not in _MATCH_COLUMNS:
+            raise ValueError(f"not a filter column: {column}")
+        clauses.append(f"{column} = ?")
+        params.append(value)
+    if match.payment_methods:
+        clauses.append(f"payment_method IN ({','.join('?' * len(match.payment_methods))})")
+        params.extend(match.payment_methods)
+    for column, operator, value in match.times:
+        if column not in _TIME_COLUMNS or operator not in _TIME_OPERATORS:
+            raise ValueError(f"not a time comparison: {column} {operator}")
+        clauses.append(f"{column} {operator} ?")
+        params.append(value)
+    return clauses, params
+
+
 def dumps(value: Any) -> str:
     """Compact JSON with raw UTF-8, as MultiSafepay's own payloads are."""
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
@@ -114,12 +159,16 @@ class Store:
         if path is not None:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._conn = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
+        # Another process may hold the file (the app's sandbox and `msp-desk sandbox` on one state
+        # file): wait for it rather than fail with "database is locked".
+        self._conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         if path is not None:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.executescript(_SCHEMA)
         self._sites_by_key: dict[str, Site] = {}
-        self._load_sites()
+        self._data_version = -1
+        self._current_sites()
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
@@ -150,11 +199,20 @@ class Store:
 
     # sites
 
-    def _load_sites(self) -> None:
-        rows = self._conn.execute("SELECT data FROM sites ORDER BY rowid").fetchall()
-        for (data,) in rows:
-            site = Site(**json.loads(data))
-            self._sites_by_key[site.api_key] = site
+    def _current_sites(self) -> dict[str, Site]:
+        """The sites by key, re-read when another connection (another process) has written the file.
+
+        ``PRAGMA data_version`` changes only on another connection's commit, so
+        checking it costs one cheap statement and the table is read again only then.
+        """
+        with self._lock:
+            version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+            if version != self._data_version:
+                rows = self._conn.execute("SELECT data FROM sites ORDER BY rowid").fetchall()
+                sites = (Site(**json.loads(data)) for (data,) in rows)
+                self._sites_by_key = {site.api_key: site for site in sites}
+                self._data_version = version
+            return self._sites_by_key
 
     def save_site(self, site: Site) -> None:
         with self._lock:
@@ -167,13 +225,13 @@ class Store:
 
     def site_by_key(self, api_key: str) -> Site | None:
         # Served from memory: every API request authenticates, so this is the hot path.
-        return self._sites_by_key.get(api_key)
+        return self._current_sites().get(api_key)
 
     def site_by_id(self, site_id: int) -> Site | None:
-        return next((s for s in self._sites_by_key.values() if s.site_id == site_id), None)
+        return next((s for s in self._current_sites().values() if s.site_id == site_id), None)
 
     def all_sites(self) -> list[Site]:
-        return list(self._sites_by_key.values())
+        return list(self._current_sites().values())
 
     # orders
 
@@ -285,27 +343,13 @@ class Store:
     def list_transactions(
         self,
         site_id: int,
-        filters: dict[str, str],
+        match: TransactionMatch,
         limit: int,
         after: int | None,
         before: int | None,
     ) -> list[dict[str, Any]]:
         """Newest first. ``after`` pages towards older entries, ``before`` towards newer ones."""
-        clauses = ["site_id = ?"]
-        params: list[Any] = [site_id]
-        for column in ("status", "financial_status", "payment_method", "type", "currency"):
-            if column in filters:
-                clauses.append(f"{column} = ?")
-                params.append(filters[column])
-        for name, column, op in (
-            ("created_from", "created", ">="),
-            ("created_until", "created", "<="),
-            ("completed_from", "completed", ">="),
-            ("completed_until", "completed", "<="),
-        ):
-            if name in filters:
-                clauses.append(f"{column} {op} ?")
-                params.append(filters[name])
+        clauses, params = _transaction_where(site_id, match)
         order = "DESC"
         if after is not None:
             clauses.append("transaction_id < ?")
@@ -326,40 +370,90 @@ class Store:
         return items
 
     def has_transactions(
-        self, site_id: int, *, older_than: int | None = None, newer_than: int | None = None
+        self,
+        site_id: int,
+        match: TransactionMatch,
+        *,
+        older_than: int | None = None,
+        newer_than: int | None = None,
     ) -> bool:
+        """Whether another page exists in that direction, under the same filters."""
+        clauses, params = _transaction_where(site_id, match)
+        if older_than is not None:
+            clauses.append("transaction_id < ?")
+            params.append(older_than)
+        if newer_than is not None:
+            clauses.append("transaction_id > ?")
+            params.append(newer_than)
+        sql = f"SELECT 1 FROM transactions WHERE {' AND '.join(clauses)} LIMIT 1"  # noqa: S608
         with self._lock:
-            if older_than is not None:
-                row = self._conn.execute(
-                    "SELECT 1 FROM transactions WHERE site_id = ? AND transaction_id < ? LIMIT 1",
-                    (site_id, older_than),
-                ).fetchone()
-            else:
-                row = self._conn.execute(
-                    "SELECT 1 FROM transactions WHERE site_id = ? AND transaction_id > ? LIMIT 1",
-                    (site_id, newer_than),
-                ).fetchone()
+            row = self._conn.execute(sql, params).fetchone()
         return row is not None
 
     # notification attempts
 
-    def add_notification_attempt(self, site_id: int, order_id: str, record: dict[str, Any]) -> None:
+    def add_notification_attempt(self, site_id: int, order_id: str, record: dict[str, Any]) -> int:
+        """Log one attempt; its row id orders the log and lets a reader ask for what came after."""
         with self._lock:
-            self._conn.execute(
+            cursor = self._conn.execute(
                 "INSERT INTO notifications (site_id, order_id, data) VALUES (?, ?, ?)",
                 (site_id, order_id, dumps(record)),
             )
+        return int(cursor.lastrowid or 0)
 
-    def notification_attempts(self, site_id: int, order_id: str | None) -> list[dict[str, Any]]:
+    def notification_attempts(
+        self, site_id: int, order_id: str | None = None, *, since: int = 0, limit: int = -1
+    ) -> list[NotificationAttempt]:
+        """The site's attempts (one order's, with ``order_id``) after row ``since``, oldest first."""
         with self._lock:
             if order_id is None:
                 rows = self._conn.execute(
-                    "SELECT id, order_id, data FROM notifications WHERE site_id = ? ORDER BY id", (site_id,)
+                    "SELECT id, order_id, data FROM notifications WHERE site_id = ? AND id > ?"
+                    " ORDER BY id LIMIT ?",
+                    (site_id, since, limit),
                 ).fetchall()
             else:
                 rows = self._conn.execute(
                     "SELECT id, order_id, data FROM notifications"
-                    " WHERE site_id = ? AND order_id = ? ORDER BY id",
-                    (site_id, order_id),
+                    " WHERE site_id = ? AND order_id = ? AND id > ? ORDER BY id LIMIT ?",
+                    (site_id, order_id, since, limit),
                 ).fetchall()
-        return [{"id": r[0], "order_id": r[1], **json.loads(r[2])} for r in rows]
+        return [NotificationAttempt.from_record(r[0], site_id, r[1], json.loads(r[2])) for r in rows]
+
+    # the notification receiver's log
+
+    def add_received(self, site_id: int, data: dict[str, Any], *, keep: int) -> int:
+        """Store one received notification; every PRUNE_EVERY entries, drop those beyond ``keep``."""
+        with self._lock:
+            cursor = self._conn.execute(
+                "INSERT INTO received (site_id, data) VALUES (?, ?)", (site_id, dumps(data))
+            )
+            row_id = int(cursor.lastrowid or 0)
+            if row_id % PRUNE_EVERY == 0:
+                self._conn.execute("DELETE FROM received WHERE id <= ?", (row_id - keep,))
+        return row_id
+
+    def received_since(
+        self, last_id: int, limit: int, site_id: int | None
+    ) -> list[tuple[int, int, dict[str, Any]]]:
+        with self._lock:
+            if site_id is None:
+                rows = self._conn.execute(
+                    "SELECT id, site_id, data FROM received WHERE id > ? ORDER BY id LIMIT ?",
+                    (last_id, limit),
+                ).fetchall()
+            else:
+                rows = self._conn.execute(
+                    "SELECT id, site_id, data FROM received WHERE site_id = ? AND id > ? ORDER BY id LIMIT ?",
+                    (site_id, last_id, limit),
+                ).fetchall()
+        return [(int(r[0]), int(r[1]), json.loads(r[2])) for r in rows]
+
+    def last_received_id(self) -> int:
+        with self._lock:
+            row = self._conn.execute("SELECT MAX(id) FROM received").fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def clear_received(self, site_id: int) -> int:
+        with self._lock:
+            return self._conn.execute("DELETE FROM received WHERE site_id = ?", (site_id,)).rowcount

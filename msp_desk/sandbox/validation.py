@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from msp_desk.core.urls import NOTIFICATION_URL_MAX_LENGTH
 from msp_desk.sandbox.cards import CARD_GATEWAYS, Brand, brand_of, expected_cvc_lengths, luhn_valid
 from msp_desk.sandbox.errors import ApiError
+from msp_desk.sandbox.store import TransactionMatch
 
 E_UNKNOWN = 1000
 E_AMOUNT = 1001
@@ -50,9 +51,107 @@ ORDER_STATUSES = frozenset(
         "chargeback",
     }
 )
+"""``status`` values: schemas/Status.yaml plus the list-transactions filter's own enum."""
 FINANCIAL_STATUSES = frozenset(
     {"initialized", "completed", "declined", "cancelled", "expired", "uncleared", "void"}
 )
+"""What an order's ``financial_status`` can be (schemas/FinancialStatus.yaml)."""
+FINANCIAL_STATUS_FILTERS = FINANCIAL_STATUSES | {"created", "error", "manual", "new", "refunded", "reserved"}
+"""What GET /transactions accepts for ``financial_status``: the order values and the filter's enum
+(paths/listtransactions.yaml), whose extra values name ledger states the sandbox never reaches."""
+TRANSACTION_TYPES = frozenset(
+    {
+        "admin_fee",
+        "affiliate_payout",
+        "automatic_payout",
+        "chargeback",
+        "coupon",
+        "currency_conversion",
+        "deposit",
+        "fastcheckout",
+        "monthly_fee",
+        "payment",
+        "refund",
+        "reserve_chargeback",
+        "signup_fee",
+    }
+)
+GATEWAY_IDENTIFIERS = frozenset(
+    [
+        "AFTERPAY",
+        "ALIPAY",
+        "AMAZONBTN",
+        "AMEX",
+        "APPLEPAY",
+        "BANKTRANS",
+        "BELFIUS",
+        "BILLINK",
+        "BIZUM",
+        "BNPL_INSTM",
+        "BNPL_MF",
+        "CBC",
+        "CREDITCARD",
+        "DBRTP",
+        "DIRDEB",
+        "DIRECTBANK",
+        "DOTPAY",
+        "EINVOICE",
+        "EPS",
+        "GIROPAY",
+        "GOOGLEPAY",
+        "IDEAL",
+        "IDEALQR",
+        "IN3",
+        "KBC",
+        "KLARNA",
+        "MAESTRO",
+        "MASTERCARD",
+        "MBWAY",
+        "MISTERCASH",
+        "MULTIBANCO",
+        "PAYPAL",
+        "SANTANDER",
+        "TRUSTLY",
+        "TRUSTPAY",
+        "VISA",
+        "WECHAT",
+        "ZINIA",
+        "AMSGIFT",
+        "BABYCAD",
+        "BEAUTYCAD",
+        "BEAUTYWELL",
+        "BIERCHEQUE",
+        "BLOEMENCAD",
+        "BOEKENBON",
+        "BOEKENVOOR",
+        "DORDTPAS",
+        "EDENCOM",
+        "EDENECO",
+        "EDENRES",
+        "EDENSPORTS",
+        "FASHIONCHQ",
+        "FASHIONGFT",
+        "GELREPAS",
+        "GEZONDHEID",
+        "GOOD4FUN",
+        "HORSESGIFT",
+        "HUISTUIN",
+        "KIDSCADEAU",
+        "KLUSCADEAU",
+        "NATNLBIOSC",
+        "NATENCRD",
+        "NATNLETUIN",
+        "OHMYGOOD",
+        "ROTGIFT",
+        "SPORTENFIT",
+        "SPORTSGIFT",
+        "UPAS",
+        "VVVGIFTCARD",
+        "WIJNCADEAU",
+        "YOURGIFT",
+    ]
+)
+"""``payment_method`` filter values (schemas/GatewayIdentifiers.yaml)."""
 TRANSACTIONS_MAX_LIMIT = 1000
 TRANSACTIONS_DEFAULT_LIMIT = 100
 
@@ -433,26 +532,45 @@ def parse_expiry(value: Any, today: dt.date) -> str:
 
 @dataclass(frozen=True)
 class TransactionQuery:
-    """GET /transactions parameters, checked. ``filters`` holds column filters and normalised times."""
+    """GET /transactions parameters, checked: ``_from`` times are inclusive, ``_until`` exclusive."""
 
     limit: int
-    filters: dict[str, str]
-    site_id: int | None
+    match: TransactionMatch
+    site_id: int | None = None
 
 
-_FREE_FILTERS = ("payment_method", "type", "currency")
-_TIME_FILTERS = (
-    ("created_from", "created_until"),
-    ("completed_from", "completed_until"),
+_SINGLE_FILTERS: tuple[tuple[str, frozenset[str] | None], ...] = (
+    ("status", ORDER_STATUSES),
+    ("financial_status", FINANCIAL_STATUS_FILTERS),
+    ("type", TRANSACTION_TYPES),
+    ("currency", None),
 )
+_TIME_FILTERS = (
+    ("created_from", "created_until", "created"),
+    ("completed_from", "completed_until", "completed"),
+)
+_CARD_BRANDS = ("VISA", "MASTERCARD", "AMEX", "MAESTRO")
 
 
-def parse_transaction_query(params: dict[str, str]) -> TransactionQuery:
+def parse_transaction_query(params: list[tuple[str, str]]) -> TransactionQuery:
     """Check the list filters, so a typo answers 400 naming the parameter instead of an empty list.
 
-    An empty value counts as not given, as a search form with blank fields sends them.
+    ``params`` are the query's pairs in order: ``payment_method`` may repeat (the
+    OpenAPI array's default form style, as the SDKs send it), other names may
+    repeat only with the same value. An empty value counts as not given, as a
+    search form with blank fields sends them.
     """
-    given = {name: value for name, value in params.items() if value != ""}
+    given: dict[str, str] = {}
+    methods: list[str] = []
+    for name, value in params:
+        if value == "":
+            continue
+        if name == "payment_method":
+            methods.extend(part.strip().upper() for part in value.split(",") if part.strip())
+        elif name in given and given[name] != value:
+            raise ApiError(E_UNKNOWN, f"Invalid {name}: given more than once with different values")
+        else:
+            given[name] = value
     limit_text = given.get("limit", str(TRANSACTIONS_DEFAULT_LIMIT))
     if not id_digits(limit_text) or not 1 <= int(limit_text) <= TRANSACTIONS_MAX_LIMIT:
         raise ApiError(E_UNKNOWN, f"Invalid limit: expected an integer from 1 to {TRANSACTIONS_MAX_LIMIT}")
@@ -462,22 +580,35 @@ def parse_transaction_query(params: dict[str, str]) -> TransactionQuery:
             raise ApiError(E_UNKNOWN, "Invalid site_id: expected a website id (digits only)")
         site_id = int(given["site_id"])
     filters: dict[str, str] = {}
-    for name, allowed in (("status", ORDER_STATUSES), ("financial_status", FINANCIAL_STATUSES)):
+    for name, allowed in _SINGLE_FILTERS:
         if name in given:
-            if given[name] not in allowed:
+            if allowed is not None and given[name] not in allowed:
                 raise ApiError(E_UNKNOWN, f"Invalid {name}: expected one of {', '.join(sorted(allowed))}")
             filters[name] = given[name]
-    for name in _FREE_FILTERS:
-        if name in given:
-            filters[name] = given[name]
-    for start, end in _TIME_FILTERS:
-        if start in given:
-            filters[start] = _list_time(given[start], start, end_of_day=False)
-        if end in given:
-            filters[end] = _list_time(given[end], end, end_of_day=True)
-        if start in filters and end in filters and filters[start] > filters[end]:
+    for method in methods:
+        if method not in GATEWAY_IDENTIFIERS:
+            raise ApiError(
+                E_UNKNOWN,
+                f"Invalid payment_method: {method[:40]!r} is not a MultiSafepay gateway id such as VISA",
+            )
+    times: list[tuple[str, str, str]] = []
+    for start, end, column in _TIME_FILTERS:
+        low = _list_time(given[start], start) if start in given else None
+        high = _list_time(given[end], end) if end in given else None
+        if low is not None and high is not None and low > high:
             raise ApiError(E_UNKNOWN, f"Invalid {start}: it is after {end}")
-    return TransactionQuery(int(limit_text), filters, site_id)
+        if low is not None:
+            times.append((column, ">=", low))
+        if high is not None:
+            times.append((column, "<", high))
+    match = TransactionMatch(filters, _expand_card_gateway(methods), tuple(times))
+    return TransactionQuery(int(limit_text), match, site_id)
+
+
+def _expand_card_gateway(methods: list[str]) -> tuple[str, ...]:
+    """CREDITCARD also matches the card brands: a paid card order is listed under its brand."""
+    expanded = [*methods, *(_CARD_BRANDS if "CREDITCARD" in methods else ())]
+    return tuple(dict.fromkeys(expanded))
 
 
 def id_digits(text: str) -> bool:
@@ -487,24 +618,42 @@ def id_digits(text: str) -> bool:
     return text.isascii() and text.isdigit() and len(text) <= 18
 
 
-def _list_time(value: str, name: str, *, end_of_day: bool) -> str:
-    """An ISO 8601 date or date-time, as the stored UTC ``YYYY-MM-DDTHH:MM:SS`` for comparison.
+UNIX_SECONDS_MAX_DIGITS = 11
+"""Unix seconds up to year 5138: a longer run of digits is not a time anyone meant."""
 
-    A bare date in an ``_until`` filter includes that whole day. A time with an offset is
-    converted to UTC; one without is taken as UTC, like the timestamps the API answers with.
+
+def _list_time(value: str, name: str) -> str:
+    """A list filter's time as the stored UTC ``YYYY-MM-DDTHH:MM:SS``, for comparison.
+
+    MultiSafepay's examples for these filters: ``2021-01-01T12:00:00``,
+    ``2021-01-01`` and ``1609502400`` (requests/transactions/timestamp.yaml).
+    Digits alone are Unix seconds; anything else is ISO 8601. A time with an
+    offset is converted to UTC; one without is taken as UTC, like the
+    timestamps the API answers with. A bare date means its midnight, so
+    ``created_until=2024-06-01`` lists what was created before that day, as
+    the docs say ("before but not on the specified date").
     """
     try:
-        try:
-            day = dt.date.fromisoformat(value)
-        except ValueError:
-            moment = dt.datetime.fromisoformat(value)
-            if moment.tzinfo is not None:
-                moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+        if value.isascii() and value.isdigit():
+            if len(value) > UNIX_SECONDS_MAX_DIGITS:
+                raise ValueError("too many digits")
+            moment = dt.datetime.fromtimestamp(int(value), dt.UTC).replace(tzinfo=None)
         else:
-            moment = dt.datetime.combine(day, dt.time.max if end_of_day else dt.time.min)
-    except (ValueError, OverflowError):
+            try:
+                day = dt.date.fromisoformat(value)
+            except ValueError:
+                moment = dt.datetime.fromisoformat(value)
+                if moment.tzinfo is not None:
+                    moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+            else:
+                moment = dt.datetime.combine(day, dt.time.min)
+        if moment.microsecond:
+            # Stored times are whole seconds: round up, so 12:00:00.5 neither lets in nor shuts out 12:00:00.
+            moment = moment.replace(microsecond=0) + dt.timedelta(seconds=1)
+    except (ValueError, OverflowError, OSError):
         raise ApiError(
             E_UNKNOWN,
-            f"Invalid {name}: expected a date or date-time such as 2024-05-01 or 2024-05-01T13:45:00",
+            f"Invalid {name}: expected a date, a date-time or Unix seconds, such as 2024-05-01, "
+            "2024-05-01T13:45:00 or 1714571100",
         ) from None
     return moment.isoformat(timespec="seconds")

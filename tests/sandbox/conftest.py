@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -62,6 +64,29 @@ def direct_order(order_id: str, card: str = "4111111111111111", **overrides: Any
     }
     body.update(overrides)
     return body
+
+
+def form_fields(html: str) -> dict[str, str]:
+    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
+
+
+def run_3ds(
+    client: httpx.Client, order_id: str, card: str, choice: str, **overrides: object
+) -> httpx.Response:
+    """Submit the auto-posting form to the ACS, then click a button: what a browser does."""
+    data = client.post("orders", json=direct_order(order_id, card, **overrides)).json()["data"]
+    html = data["customer_verification"]["html"]
+    action = re.search(r'action="([^"]+)"', html)
+    assert action is not None
+    fields = form_fields(html)
+    acs = httpx.post(action.group(1), data=fields)
+    assert acs.status_code == 200
+    for element_id in ("auth-Y", "auth-N", "auth-R", "auth-A", "auth-cancel"):
+        assert f'id="{element_id}"' in acs.text
+    term = re.search(r'<form method="post" action="([^"]+)"', acs.text)
+    assert term is not None
+    assert term.group(1) == fields["TermUrl"].replace("&amp;", "&")
+    return httpx.post(term.group(1), data={"MD": fields["MD"], "PaRes": choice})
 
 
 @pytest.fixture(scope="session")
@@ -166,6 +191,15 @@ def receiver() -> Iterator[Receiver]:
     server.shutdown()
     server.server_close()
     thread.join(5)
+
+
+@pytest.fixture
+def no_error_logs(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """A refused request is the client's mistake: nothing may reach the log as an error or traceback."""
+    caplog.set_level(logging.WARNING)
+    yield
+    errors = [r for r in caplog.get_records("call") if r.levelno >= logging.ERROR or r.exc_info]
+    assert not errors, [r.getMessage() for r in errors]
 
 
 def wait_until(check: Callable[[], bool], timeout: float = 10.0) -> None:

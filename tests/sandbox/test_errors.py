@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import logging
 from collections.abc import Iterator
 
 import httpx
@@ -31,15 +30,6 @@ def form_url(request: pytest.FixtureRequest, client: httpx.Client, order_id: str
     body = direct_order(order_id, type="redirect")
     body.pop("gateway_info")
     return str(client.post("orders", json=body).json()["data"]["payment_url"])
-
-
-@pytest.fixture
-def no_error_logs(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
-    """A refused request is the client's mistake: nothing may reach the log as an error or traceback."""
-    caplog.set_level(logging.WARNING)
-    yield
-    errors = [r for r in caplog.get_records("call") if r.levelno >= logging.ERROR or r.exc_info]
-    assert not errors, [r.getMessage() for r in errors]
 
 
 def _is_page(response: httpx.Response) -> bool:

@@ -117,7 +117,7 @@ def test_cli_prints_sites_and_stops_on_sigterm(tmp_path: Path) -> None:
         env=env,
     )
     try:
-        lines = [proc.stdout.readline() for _ in range(5)] if proc.stdout else []
+        lines = [proc.stdout.readline() for _ in range(7)] if proc.stdout else []
         assert lines[0].strip() == f"MultiSafepay sandbox API: http://127.0.0.1:{port}/v1/json/"
         sites = [
             re.search(r"Website (\d{5}) \(account (\d+), .*\): api_key (\w+)", line) for line in lines[2:4]
@@ -126,6 +126,10 @@ def test_cli_prints_sites_and_stops_on_sigterm(tmp_path: Path) -> None:
         me = httpx.get(f"http://127.0.0.1:{port}/v1/json/me", headers={"api_key": "b" * 40}).json()["data"]
         assert sites[1] is not None
         assert str(me["site_id"]) == sites[1].group(1)
+        receiver = f"http://127.0.0.1:{port}/_sandbox/receiver/{me['site_id']}"
+        assert lines[5].strip() == f"Notification receiver of website {me['site_id']}: {receiver}"
+        assert httpx.post(receiver, content=b"{}").text == "OK"
+        assert lines[6].strip() == "Press Ctrl-C to stop."
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(15) == 0
         stderr = proc.stderr.read() if proc.stderr else ""

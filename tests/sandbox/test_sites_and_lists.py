@@ -105,7 +105,11 @@ def test_transactions_filter_and_cursor_paging(client_b: httpx.Client, order_id:
         ({"limit": "²"}, "limit"),
         ({"status": "paid"}, "status"),
         ({"status": "COMPLETED"}, "status"),
-        ({"financial_status": "refunded"}, "financial_status"),
+        ({"financial_status": "paid"}, "financial_status"),
+        ({"type": "sale"}, "type"),
+        ({"payment_method": "VISAA"}, "payment_method"),
+        ({"created_from": "9" * 12}, "created_from"),  # Unix seconds past year 9999
+        ({"completed_until": "2024-06-01T12:00:00.5+99:00"}, "completed_until"),
     ],
 )
 def test_transactions_refuse_bad_filters_naming_them(
@@ -130,13 +134,17 @@ def test_transactions_time_and_site_filters(
         assert response.status_code == 200, response.text
         return order_id in {t["order_id"] for t in response.json()["data"]}
 
-    assert found(created_from=day.isoformat(), created_until=day.isoformat())  # a bare date is the whole day
-    assert found(completed_until=day.isoformat())
-    assert not found(created_until=(day - dt.timedelta(days=1)).isoformat())
-    assert not found(created_from=(day + dt.timedelta(days=1)).isoformat())
+    next_day = (day + dt.timedelta(days=1)).isoformat()
+    # _until is "before but not on the specified date": a bare date is that day's midnight.
+    assert found(created_from=day.isoformat(), created_until=next_day)
+    assert not found(created_from=day.isoformat(), created_until=day.isoformat())
+    assert found(completed_until=next_day)
+    assert not found(created_from=next_day)
     # An offset is converted to UTC: the creation moment written in Amsterdam summer time.
     local = (created + dt.timedelta(hours=2)).isoformat() + "+02:00"
-    assert found(created_from=local, created_until=local)
+    assert found(created_from=local)
+    assert not found(created_until=local)
+    assert found(created_until=(created + dt.timedelta(seconds=1)).isoformat())
     assert found(created_from=order["created"] + "Z")
     assert not found(created_from=(created + dt.timedelta(seconds=1)).isoformat() + "Z")
     assert found(site_id=str(sandbox.sites[1].site_id))

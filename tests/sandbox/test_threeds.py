@@ -9,30 +9,7 @@ import httpx
 import pytest
 
 from msp_desk.sandbox.server import SandboxServer
-from tests.sandbox.conftest import TIME_SCALE, assert_valid, direct_order, wait_until
-
-
-def _form_fields(html: str) -> dict[str, str]:
-    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
-
-
-def _run_3ds(
-    client: httpx.Client, order_id: str, card: str, choice: str, **overrides: object
-) -> httpx.Response:
-    """Submit the auto-posting form to the ACS, then click a button: what a browser does."""
-    data = client.post("orders", json=direct_order(order_id, card, **overrides)).json()["data"]
-    html = data["customer_verification"]["html"]
-    action = re.search(r'action="([^"]+)"', html)
-    assert action is not None
-    fields = _form_fields(html)
-    acs = httpx.post(action.group(1), data=fields)
-    assert acs.status_code == 200
-    for element_id in ("auth-Y", "auth-N", "auth-R", "auth-A", "auth-cancel"):
-        assert f'id="{element_id}"' in acs.text
-    term = re.search(r'<form method="post" action="([^"]+)"', acs.text)
-    assert term is not None
-    assert term.group(1) == fields["TermUrl"].replace("&amp;", "&")
-    return httpx.post(term.group(1), data={"MD": fields["MD"], "PaRes": choice})
+from tests.sandbox.conftest import TIME_SCALE, assert_valid, direct_order, form_fields, run_3ds, wait_until
 
 
 def test_acs_page_is_accessible_and_shows_the_payment(client: httpx.Client, order_id: str) -> None:
@@ -53,7 +30,7 @@ def test_acs_page_is_accessible_and_shows_the_payment(client: httpx.Client, orde
 def test_authenticated_completes_and_redirects_with_transactionid(
     client: httpx.Client, order_id: str, choice: str, eci: str
 ) -> None:
-    done = _run_3ds(client, order_id, "4111111111111111", choice)
+    done = run_3ds(client, order_id, "4111111111111111", choice)
     assert done.status_code in {302, 303}
     assert done.headers["location"] == f"https://shop.example/return?lang=nl&transactionid={order_id}"
     order = client.get(f"orders/{order_id}").json()
@@ -68,7 +45,7 @@ def test_authenticated_completes_and_redirects_with_transactionid(
 
 @pytest.mark.parametrize("choice", ["N", "R"])
 def test_not_authenticated_declines(client: httpx.Client, order_id: str, choice: str) -> None:
-    done = _run_3ds(client, order_id, "4111111111111111", choice)
+    done = run_3ds(client, order_id, "4111111111111111", choice)
     assert done.headers["location"].endswith(f"transactionid={order_id}")
     data = client.get(f"orders/{order_id}").json()["data"]
     assert data["status"] == "declined"
@@ -78,21 +55,21 @@ def test_not_authenticated_declines(client: httpx.Client, order_id: str, choice:
 
 
 def test_cancel_voids_and_goes_to_cancel_url(client: httpx.Client, order_id: str) -> None:
-    done = _run_3ds(client, order_id, "4111111111111111", "cancel")
+    done = run_3ds(client, order_id, "4111111111111111", "cancel")
     assert done.headers["location"] == f"https://shop.example/cancelled?transactionid={order_id}"
     data = client.get(f"orders/{order_id}").json()["data"]
     assert (data["status"], data["financial_status"]) == ("void", "cancelled")
 
 
 def test_3ds_failure_card_declines_even_when_authenticated(client: httpx.Client, order_id: str) -> None:
-    _run_3ds(client, order_id, "374200000000004", "Y", gateway="AMEX")
+    run_3ds(client, order_id, "374200000000004", "Y", gateway="AMEX")
     data = client.get(f"orders/{order_id}").json()["data"]
     assert data["status"] == "declined"
     assert data["reason_code"] == "3001"
 
 
 def test_insufficient_funds_declines_after_3ds(client: httpx.Client, order_id: str) -> None:
-    _run_3ds(client, order_id, "4012001038488884", "Y")
+    run_3ds(client, order_id, "4012001038488884", "Y")
     data = client.get(f"orders/{order_id}").json()["data"]
     assert data["payment_details"]["card_authentication_result"]["status"] == "Y"
     assert data["status"] == "declined"
@@ -103,7 +80,7 @@ def test_insufficient_funds_declines_after_3ds(client: httpx.Client, order_id: s
 def test_uncleared_cards_resolve_after_the_scaled_delay(
     client: httpx.Client, order_id: str, card: str, final: str
 ) -> None:
-    _run_3ds(client, order_id, card, "Y")
+    run_3ds(client, order_id, card, "Y")
     assert client.get(f"orders/{order_id}").json()["data"]["status"] == "uncleared"
     wait_until(
         lambda: client.get(f"orders/{order_id}").json()["data"]["status"] == final, 180 / TIME_SCALE + 5
@@ -112,7 +89,7 @@ def test_uncleared_cards_resolve_after_the_scaled_delay(
 
 def test_completing_twice_does_not_change_the_outcome(client: httpx.Client, order_id: str) -> None:
     data = client.post("orders", json=direct_order(order_id)).json()["data"]
-    fields = _form_fields(data["customer_verification"]["html"])
+    fields = form_fields(data["customer_verification"]["html"])
     term = fields["TermUrl"].replace("&amp;", "&")
     httpx.post(term, data={"MD": fields["MD"], "PaRes": "Y"})
     again = httpx.post(term, data={"MD": fields["MD"], "PaRes": "N"})
@@ -127,7 +104,7 @@ def test_forged_session_is_refused(sandbox: SandboxServer) -> None:
 
 
 def test_without_redirect_url_the_flow_ends_on_the_sandbox_page(client: httpx.Client, order_id: str) -> None:
-    done = _run_3ds(client, order_id, "4111111111111111", "Y", payment_options={})
+    done = run_3ds(client, order_id, "4111111111111111", "Y", payment_options={})
     location = done.headers["location"]
     assert urlsplit(location).path == "/sandbox/finished"
     assert parse_qs(urlsplit(location).query)["transactionid"] == [order_id]
