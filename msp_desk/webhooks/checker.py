@@ -62,7 +62,7 @@ class SignatureReport:
     def lines(self) -> list[str]:
         """The report as text for a terminal, a ticket or a label."""
         lines = [
-            f"Signature: {self.verdict.value.upper() if not self.valid else 'valid'}",
+            f"Signature: {self.verdict.value.upper()}",
             f"Why: {self.reason}",
         ]
         if self.timestamp is not None:
