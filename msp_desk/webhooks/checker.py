@@ -13,13 +13,12 @@ eye, and the key never appears in anything this module returns.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from msp_desk.webhooks.body_changes import CHANGES, reserialisation_warnings
 from msp_desk.webhooks.signature import (
     DEFAULT_TOLERANCE_SECONDS,
     AuthHeaderError,
@@ -30,7 +29,6 @@ from msp_desk.webhooks.signature import (
 
 PREFIX_LENGTH = 12
 _HEX = frozenset("0123456789abcdef")
-_BOM = b"\xef\xbb\xbf"
 
 
 class SignatureCheckError(Exception):
@@ -77,13 +75,6 @@ class SignatureReport:
             lines.append(f"Matches after: {self.matched_change}")
         lines += [f"Warning: {warning}" for warning in self.warnings]
         return lines
-
-
-@dataclass(frozen=True)
-class _Change:
-    name: str
-    cause: str
-    apply: Callable[[bytes], bytes | None]
 
 
 def check_signature(
@@ -133,7 +124,7 @@ def check_signature(
                 **facts,
                 warnings=warnings,
             )
-        fragile = _reserialisation_warning(body)
+        fragile = reserialisation_warnings(body)
         return SignatureReport(
             Verdict.VALID,
             "The signature matches the body's exact bytes and the timestamp is within the window.",
@@ -141,7 +132,7 @@ def check_signature(
             warnings=(*warnings, *fragile),
         )
 
-    for change in _CHANGES:
+    for change in CHANGES:
         changed = change.apply(body)
         if changed is None or changed == body:
             continue
@@ -242,108 +233,3 @@ def _utc(timestamp: int) -> str:
         return dt.datetime.fromtimestamp(timestamp, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     except (ValueError, OverflowError, OSError):
         return "not a date"
-
-
-# -- what merchants' code usually did to the body --------------------------------------------
-
-
-def _parsed(body: bytes) -> tuple[bool, Any]:
-    try:
-        return True, json.loads(body)
-    except (ValueError, RecursionError):
-        return False, None
-
-
-def _json_change(dump: Callable[[Any], str]) -> Callable[[bytes], bytes | None]:
-    def apply(body: bytes) -> bytes | None:
-        ok, value = _parsed(body)
-        if not ok:
-            return None
-        try:
-            return dump(value).encode("utf-8")
-        except (ValueError, RecursionError):
-            return None  # e.g. a lone surrogate that UTF-8 cannot encode
-
-    return apply
-
-
-def _compact(value: Any, *, ascii_only: bool = False) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=ascii_only)
-
-
-def _strip_bom(body: bytes) -> bytes | None:
-    return body[len(_BOM) :] if body.startswith(_BOM) else None
-
-
-def _strip_newline(body: bytes) -> bytes | None:
-    return body.rstrip(b"\r\n")
-
-
-def _reencoded(name: str, how: str, dump: Callable[[Any], str]) -> _Change:
-    cause = f"Your framework or logging parsed the JSON and encoded it again, as {how} does."
-    return _Change(f"re-serialising the JSON {name}", cause, _json_change(dump))
-
-
-_CHANGES: tuple[_Change, ...] = (
-    _Change(
-        "removing the trailing newline",
-        "A newline was added after MultiSafepay sent the body, usually when it was saved to a file "
-        "or pasted.",
-        _strip_newline,
-    ),
-    _Change(
-        "removing the UTF-8 byte-order mark",
-        "A byte-order mark was put in front of the body, usually by an editor or a framework's "
-        "text decoding.",
-        _strip_bom,
-    ),
-    _Change(
-        "removing the byte-order mark and the trailing newline",
-        "The body was saved with an editor that added both.",
-        lambda body: _strip_newline(body[len(_BOM) :]) if body.startswith(_BOM) else None,
-    ),
-    _reencoded(
-        "compactly with raw UTF-8",
-        "Python's json.dumps(…, separators=(',', ':'), ensure_ascii=False) (MultiSafepay's python-sdk), "
-        "PHP's json_encode with JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE or JavaScript's "
-        "JSON.stringify",
-        _compact,
-    ),
-    _reencoded(
-        "compactly with \\u escapes",
-        "Python's json.dumps(…, separators=(',', ':')) or PHP's json_encode with JSON_UNESCAPED_SLASHES",
-        lambda v: _compact(v, ascii_only=True),
-    ),
-    _reencoded(
-        "with \\/ and \\u escapes",
-        "PHP's json_encode with its default flags",
-        lambda v: _compact(v, ascii_only=True).replace("/", "\\/"),
-    ),
-    _reencoded(
-        "with \\/ escapes and raw UTF-8",
-        "PHP's json_encode with JSON_UNESCAPED_UNICODE",
-        lambda v: _compact(v).replace("/", "\\/"),
-    ),
-    _reencoded("with spaces after , and :", "Python's json.dumps with its defaults", json.dumps),
-    _reencoded(
-        "with spaces after , and : and raw UTF-8",
-        "Python's json.dumps(…, ensure_ascii=False)",
-        lambda v: json.dumps(v, ensure_ascii=False),
-    ),
-    _reencoded(
-        "pretty-printed with 4 spaces",
-        "Python's json.dumps(…, indent=4, ensure_ascii=False)",
-        lambda v: json.dumps(v, indent=4, ensure_ascii=False),
-    ),
-)
-
-
-def _reserialisation_warning(body: bytes) -> Iterator[str]:
-    """Warn when handlers that re-serialise before hashing (the python-sdk) would reject ``body``."""
-    compact = _json_change(_compact)(body)
-    if compact is not None and compact != body:
-        yield (
-            "These exact bytes verify, but code that parses the JSON and encodes it again before "
-            "hashing (as MultiSafepay's python-sdk Webhook.validate does) gets other bytes and "
-            "would reject this notification. Hash the raw request body."
-        )

@@ -23,11 +23,11 @@ from urllib.parse import SplitResult, urlsplit
 
 from msp_desk import __version__
 from msp_desk.core.redaction import mask, redact
-from msp_desk.webhooks.acknowledgement import ACK_WINDOW, Acknowledgement, classify
-from msp_desk.webhooks.exchange import Answer, NoAnswer, exchange
+from msp_desk.webhooks.exchange import NoAnswer, exchange
+from msp_desk.webhooks.judgement import judge_answer
 from msp_desk.webhooks.network import Address, Cancelled, CancelToken, open_tcp, resolve
 from msp_desk.webhooks.notification import Method, build_notification
-from msp_desk.webhooks.report import STEPS, CheckSetup, DoctorReport, Outcome, StepResult, duration
+from msp_desk.webhooks.report import STEPS, CheckSetup, DoctorReport, Finding, Outcome, StepResult, duration
 from msp_desk.webhooks.sample import sample_body, sample_order_id
 from msp_desk.webhooks.tls import (
     Certificate,
@@ -59,13 +59,6 @@ class DoctorOptions:
     ca_bundle: str | None = None
     """PEM file of trusted certificate authorities instead of the system's (tests use their own CA)."""
     user_agent: str = f"msp-desk/{__version__} (webhook check)"
-
-
-@dataclass(frozen=True)
-class _Done:
-    outcome: Outcome
-    summary: str
-    details: tuple[str, ...] = ()
 
 
 class EndpointDoctor:
@@ -127,7 +120,7 @@ class EndpointDoctor:
         try:
             done = self._work(step)
         except Cancelled:
-            done = _Done(Outcome.CANCELLED, "Cancelled.")
+            done = Finding(Outcome.CANCELLED, "Cancelled.")
         secrets = [self._api_key]
         return StepResult(
             step,
@@ -138,7 +131,7 @@ class EndpointDoctor:
             time.monotonic() - started,
         )
 
-    def _work(self, step: str) -> _Done:
+    def _work(self, step: str) -> Finding:
         self.cancel_token.check()
         if step == "rules":
             return self._rules()
@@ -173,7 +166,7 @@ class EndpointDoctor:
 
     # -- the steps ----------------------------------------------------------------------------
 
-    def _rules(self) -> _Done:
+    def _rules(self) -> Finding:
         failures = check_notification_url(self.url, sandbox=self.options.sandbox)
         self._target = _contactable(self.url)
         if self._target is not None:
@@ -181,41 +174,41 @@ class EndpointDoctor:
         details = tuple(f"{f.level.value} ({f.rule}): {f.message}" for f in failures)
         broken = [f.rule for f in failures if f.level is Level.ERROR]
         if broken:
-            return _Done(Outcome.FAIL, f"Breaks MultiSafepay's rules: {', '.join(broken)}.", details)
+            return Finding(Outcome.FAIL, f"Breaks MultiSafepay's rules: {', '.join(broken)}.", details)
         if any(f.level is Level.WARNING for f in failures):
-            return _Done(Outcome.WARN, "Meets the rules, with warnings.", details)
+            return Finding(Outcome.WARN, "Meets the rules, with warnings.", details)
         if failures:
-            return _Done(
+            return Finding(
                 Outcome.PASS, "Meets the local sandbox's rules; MultiSafepay itself would refuse it.", details
             )
-        return _Done(Outcome.PASS, "Meets MultiSafepay's rules (https, no port, characters, length, host).")
+        return Finding(Outcome.PASS, "Meets MultiSafepay's rules (https, no port, characters, length, host).")
 
-    def _resolve(self) -> _Done:
+    def _resolve(self) -> Finding:
         assert self._target is not None
         host = self._target.hostname or ""
         try:
             found = resolve(host, self._port, timeout=self.options.resolve_timeout, cancel=self.cancel_token)
         except TimeoutError as error:
-            return _Done(Outcome.FAIL, f"{host} could not be resolved: {error}.")
+            return Finding(Outcome.FAIL, f"{host} could not be resolved: {error}.")
         except (OSError, UnicodeError) as error:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-            return _Done(Outcome.FAIL, f"{host} does not resolve ({reason}).")
+            return Finding(Outcome.FAIL, f"{host} does not resolve ({reason}).")
         self._addresses = [a for a in found if self._reachable(a)]
         details = tuple(f"{a.ip}: {self._describe(a)}" for a in found)
         unreachable = [a.ip for a in found if not self._reachable(a)]
         if unreachable:
-            return _Done(
+            return Finding(
                 Outcome.FAIL,
                 f"{host} has addresses MultiSafepay cannot reach ({', '.join(unreachable)}); "
                 "they are not contacted.",
                 details,
             )
         if any(a.kind != "public" for a in found):
-            return _Done(
+            return Finding(
                 Outcome.PASS, f"{host} is this computer, which only the local sandbox can reach.", details
             )
         plural = "" if len(found) == 1 else "es"
-        return _Done(Outcome.PASS, f"{host} resolves to {len(found)} public address{plural}.", details)
+        return Finding(Outcome.PASS, f"{host} resolves to {len(found)} public address{plural}.", details)
 
     def _reachable(self, address: Address) -> bool:
         return address.kind == "public" or (self.options.sandbox and address.kind == "loopback")
@@ -227,7 +220,7 @@ class EndpointDoctor:
             return f"{address.kind}: reachable from this computer only (local sandbox)"
         return f"{address.kind}: MultiSafepay cannot reach it; not contacted"
 
-    def _connect(self) -> _Done:
+    def _connect(self) -> Finding:
         problems = []
         for address in self._addresses:
             started = time.monotonic()
@@ -241,20 +234,20 @@ class EndpointDoctor:
                 f"Connected to {address.ip} port {self._port} in {duration(time.monotonic() - started)}."
             )
             if problems:
-                return _Done(
+                return Finding(
                     Outcome.WARN,
                     summary + " Other addresses of the host failed; deliveries to them would fail.",
                     tuple(problems),
                 )
-            return _Done(Outcome.PASS, summary)
+            return Finding(Outcome.PASS, summary)
         self._blocked = "no connection could be made"
-        return _Done(
+        return Finding(
             Outcome.FAIL,
             problems[0] if len(problems) == 1 else "No address accepted a connection.",
             tuple(problems),
         )
 
-    def _tls(self) -> _Done:
+    def _tls(self) -> Finding:
         assert self._address is not None
         assert self._target is not None
         host = self._target.hostname or ""
@@ -262,7 +255,7 @@ class EndpointDoctor:
         try:
             context = client_context(self.options.ca_bundle)
         except OSError as error:
-            return _Done(
+            return Finding(
                 Outcome.FAIL, f"The CA bundle {self.options.ca_bundle} cannot be read ({error.strerror})."
             )
         try:
@@ -273,23 +266,25 @@ class EndpointDoctor:
                 certificate, protocol = peer_certificate(tls), tls.version() or "TLS"
         except ssl.SSLCertVerificationError as error:
             certificate = self._unverified_certificate(host)
-            return _Done(Outcome.FAIL, refusal(error, host, certificate), _certificate_lines(certificate))
+            return Finding(Outcome.FAIL, refusal(error, host, certificate), _certificate_lines(certificate))
         except ssl.SSLError as error:
             hint = " The port may serve plain HTTP." if "WRONG_VERSION_NUMBER" in str(error) else ""
-            return _Done(Outcome.FAIL, f"The TLS handshake failed ({error.reason or error}).{hint}")
+            return Finding(Outcome.FAIL, f"The TLS handshake failed ({error.reason or error}).{hint}")
         except (OSError, ValueError) as error:
-            return _Done(Outcome.FAIL, f"The TLS handshake failed: {_connection_problem(error, self._port)}")
+            return Finding(
+                Outcome.FAIL, f"The TLS handshake failed: {_connection_problem(error, self._port)}"
+            )
         self._blocked = None
         details = (f"Protocol: {protocol}", *_certificate_lines(certificate))
         if certificate is not None:
             left = certificate.not_after - dt.datetime.now(dt.UTC)
             if left < dt.timedelta(days=EXPIRY_WARNING_DAYS):
-                return _Done(
+                return Finding(
                     Outcome.WARN,
                     f"The certificate is trusted but expires in {left.days} days; renew it.",
                     details,
                 )
-        return _Done(Outcome.PASS, f"The certificate is trusted and valid for {host}.", details)
+        return Finding(Outcome.PASS, f"The certificate is trusted and valid for {host}.", details)
 
     def _unverified_certificate(self, host: str) -> Certificate | None:
         try:
@@ -302,7 +297,7 @@ class EndpointDoctor:
         assert self._address is not None
         return open_tcp(self._address, timeout=self.options.connect_timeout, cancel=self.cancel_token)
 
-    def _notify(self, method: Method) -> _Done:
+    def _notify(self, method: Method) -> Finding:
         assert self._target is not None
         timestamp = int(time.time())
         order_id = sample_order_id(timestamp)
@@ -336,67 +331,20 @@ class EndpointDoctor:
                 sock, notification, timeout=self.options.answer_timeout, cancel=self.cancel_token
             )
         except NoAnswer as error:
-            done = _Done(Outcome.FAIL, str(error), (sent,))
+            done = Finding(Outcome.FAIL, str(error), (sent,))
         except (OSError, ValueError) as error:
-            done = _Done(
+            done = Finding(
                 Outcome.FAIL, f"Could not connect again: {_connection_problem(error, self._port)}", (sent,)
             )
         else:
-            done = self._judge(answer, sent, order_id)
+            done = judge_answer(answer, sent=sent, order_id=order_id, slow_after=self.options.slow_after)
         if method == "POST" and self.options.use_get and done.outcome is Outcome.FAIL:
-            return _Done(
+            return Finding(
                 Outcome.WARN,
                 f"{done.summary} The site uses GET, so this matters only for orders that ask for POST.",
                 done.details,
             )
         return done
-
-    def _judge(self, answer: Answer, sent: str, order_id: str) -> _Done:
-        start = answer.text[:ACK_WINDOW]
-        details = (
-            sent,
-            f"Answer: {answer.status} {answer.reason} in {duration(answer.seconds)}",
-            f"Body starts: {_shown(start)}",
-        )
-        unknown_order = (
-            f"The test order {order_id} does not exist at MultiSafepay; a handler that looks it up may "
-            "answer with an error for that reason alone."
-        )
-        status = f"{answer.status} {answer.reason}".strip()
-        if 300 <= answer.status < 400:
-            return _Done(
-                Outcome.FAIL,
-                f"Answered {status}, a redirect to {_shown(answer.location or '(no Location)')}. "
-                "MultiSafepay does not follow redirects and keeps resending; "
-                "enter the final URL as the notification URL.",
-                details,
-            )
-        ack = classify(answer.status, answer.text)
-        if ack is Acknowledgement.REFUSED:
-            if answer.status == 200:
-                why = f"Answered 200 but without OK in the first {ACK_WINDOW} characters"
-            elif answer.status == 204:
-                why = "Answered 204 No Content, but MultiSafepay needs 200 with OK in the body"
-            else:
-                why = f"Answered {status}; MultiSafepay counts anything but 200 with OK as failed"
-            return _Done(Outcome.FAIL, f"{why}, so MultiSafepay would resend it.", (*details, unknown_order))
-        if answer.seconds > self.options.slow_after:
-            return _Done(
-                Outcome.FAIL,
-                f"Answered after {answer.seconds:.1f} s; answers slower than {self.options.slow_after:g} s "
-                "risk a timeout and duplicate notifications. Acknowledge first, then do the work.",
-                details,
-            )
-        if ack is Acknowledgement.CASE_DIFFERS:
-            return _Done(
-                Outcome.WARN,
-                f"Answered 200 with {_shown(_ok_as_written(start))}, not “OK”. Some plugins (the Magento "
-                "plugin answers “ok”) believe MultiSafepay ignores case, but MultiSafepay has not confirmed "
-                "it; answer “OK” to be sure.",
-                details,
-            )
-        word = "MULTISAFEPAY_OK" if "MULTISAFEPAY_OK" in start else "OK"
-        return _Done(Outcome.PASS, f"Answered 200 with {word} in {duration(answer.seconds)}.", details)
 
 
 def _contactable(url: str) -> SplitResult | None:
@@ -433,13 +381,3 @@ def _certificate_lines(certificate: Certificate | None) -> tuple[str, ...]:
         f"Issued by: {certificate.issuer}",
         f"Valid: {certificate.not_before:%Y-%m-%d} to {certificate.not_after:%Y-%m-%d}",
     )
-
-
-def _ok_as_written(text: str) -> str:
-    index = text.lower().find("ok")
-    return text[index : index + 2]
-
-
-def _shown(text: str) -> str:
-    printable = "".join(c if c.isprintable() else " " for c in text)
-    return f"“{printable}”" if printable.strip() else "(empty)"

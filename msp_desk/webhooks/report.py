@@ -37,6 +37,15 @@ _MARKS = {
 
 
 @dataclass(frozen=True)
+class Finding:
+    """What a step found, before the doctor adds its name, time and redaction."""
+
+    outcome: Outcome
+    summary: str
+    details: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class StepResult:
     step: str
     title: str

@@ -155,9 +155,7 @@ def test_any_text_gets_rule_results_and_never_an_exception(text: str) -> None:
     assert len(sandbox) <= len(failures) or not text.strip()
 
 
-@given(
-    st.from_regex(r"https?://[a-z0-9.:\[\]@-]{1,30}(/[A-Za-z0-9_.%?=&#-]{0,20}){0,3}", fullmatch=True)
-)
+@given(st.from_regex(r"https?://[a-z0-9.:\[\]@-]{1,30}(/[A-Za-z0-9_.%?=&#-]{0,20}){0,3}", fullmatch=True))
 def test_url_shaped_text_never_raises(text: str) -> None:
     for failure in check_notification_url(text) + check_notification_url(text, sandbox=True):
         assert failure.rule in RULES
