@@ -260,6 +260,9 @@ class EndpointDoctor:
             )
         try:
             sock = self._open()
+        except OSError as error:
+            return Finding(Outcome.FAIL, f"Could not connect again: {_connection_problem(error, self._port)}")
+        try:
             with handshake(
                 sock, host, context, timeout=self.options.connect_timeout, cancel=self.cancel_token
             ) as tls:
@@ -270,6 +273,8 @@ class EndpointDoctor:
         except ssl.SSLError as error:
             hint = " The port may serve plain HTTP." if "WRONG_VERSION_NUMBER" in str(error) else ""
             return Finding(Outcome.FAIL, f"The TLS handshake failed ({error.reason or error}).{hint}")
+        except TimeoutError as error:
+            return Finding(Outcome.FAIL, f"The server accepted the connection but made {error}.")
         except (OSError, ValueError) as error:
             return Finding(
                 Outcome.FAIL, f"The TLS handshake failed: {_connection_problem(error, self._port)}"

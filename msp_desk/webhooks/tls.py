@@ -94,10 +94,11 @@ def handshake(
     with cancel.guarding(tls, timeout) as deadline:
         try:
             tls.do_handshake()
-        except OSError:
+        except OSError as error:
             tls.close()
             cancel.check()
-            if deadline.passed:
+            # Whichever fires first: the socket's own timeout or the guard's shutdown.
+            if deadline.passed or isinstance(error, TimeoutError):
                 raise TimeoutError(f"no TLS handshake within {timeout:g} s") from None
             raise
     return tls
