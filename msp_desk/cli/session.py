@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 import sys
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,22 @@ API_KEY_VARIABLE = "MSP_DESK_API_KEY"
 
 class CommandError(Exception):
     """A problem the user can fix; the command prints it on one line and exits with status 2."""
+
+
+@contextmanager
+def _key_problems() -> Iterator[None]:
+    """A missing or unusable key becomes a :class:`CommandError` that says how to supply one."""
+    from msp_desk.credentials.access import MissingApiKey
+    from msp_desk.credentials.secrets import SecretStorageUnavailable
+
+    try:
+        yield
+    except MissingApiKey as error:
+        raise CommandError(f"{error} Or set {API_KEY_VARIABLE}.") from None
+    except SecretStorageUnavailable as error:
+        raise CommandError(f"{error.status.explanation} Or set {API_KEY_VARIABLE}.") from None
+    except ValueError as error:
+        raise CommandError(f"The API key cannot be used: {error}.") from None
 
 
 class Session(AbstractContextManager["Session"]):
@@ -56,18 +73,14 @@ class Session(AbstractContextManager["Session"]):
 
     def client(self, profile: Profile, *, retry: RetryPolicy | None = None) -> MspClient:
         """The profile's client; ``MSP_DESK_API_KEY`` replaces its stored key when set."""
-        from msp_desk.credentials.access import MissingApiKey
-        from msp_desk.credentials.secrets import SecretStorageUnavailable
-
-        override = os.environ.get(API_KEY_VARIABLE, "").strip() or None
-        try:
+        with _key_problems():
+            override = os.environ.get(API_KEY_VARIABLE, "").strip() or None
             return self.access.client_for(self.http, profile, api_key=override, retry=retry)
-        except MissingApiKey as error:
-            raise CommandError(f"{error} Or set {API_KEY_VARIABLE}.") from None
-        except SecretStorageUnavailable as error:
-            raise CommandError(f"{error.status.explanation} Or set {API_KEY_VARIABLE}.") from None
-        except ValueError as error:
-            raise CommandError(f"The API key cannot be used: {error}.") from None
+
+    def api_key(self, profile: Profile) -> str:
+        """The key itself, for commands that sign or verify rather than call the API."""
+        with _key_problems():
+            return os.environ.get(API_KEY_VARIABLE, "").strip() or self.access.api_key_for(profile)
 
     def close(self) -> None:
         self.http.close()

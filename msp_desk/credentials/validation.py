@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 from msp_desk.api.environments import Environment
 from msp_desk.core.redaction import mask_key
-from msp_desk.core.urls import NOTIFICATION_URL_MAX_LENGTH, looks_like_web_url
 from msp_desk.credentials.form_values import ProfileFormValues
 from msp_desk.credentials.profiles import KeyStorage, Profile
+from msp_desk.webhooks.url_rules import Level, check_notification_url
 
 if TYPE_CHECKING:
     from msp_desk.credentials.connection import ConnectionCheck
@@ -95,14 +95,8 @@ def validate_profile_form(
         check.errors["environment"] = "Choose Sandbox, Test or Live."
 
     url = (notification_url or "").strip()
-    if url and not looks_like_web_url(url):
-        check.errors["notification_url"] = "The notification URL must start with http:// or https://."
-    elif len(url) > NOTIFICATION_URL_MAX_LENGTH:
-        check.errors["notification_url"] = (
-            f"MultiSafepay accepts notification URLs of up to {NOTIFICATION_URL_MAX_LENGTH} characters."
-        )
-    elif url.startswith("http://") and environment is not Environment.SANDBOX:
-        check.warnings["notification_url"] = "MultiSafepay only delivers webhooks to https:// URLs."
+    if url:
+        _check_notification_url(check, url, sandbox=environment is Environment.SANDBOX)
     return check
 
 
@@ -160,3 +154,20 @@ def changes_profile(
         or values.notification_method != saved.notification_method
         or learned_changed
     )
+
+
+# Only these block saving: an order cannot carry such a URL at all. MultiSafepay's delivery
+# rules (https, no port, characters, a public host) only warn, because support staff often
+# save a merchant's URL precisely to show why deliveries to it fail.
+_BLOCKING_RULES = frozenset({"web-address", "length"})
+
+
+def _check_notification_url(check: FormCheck, url: str, *, sandbox: bool) -> None:
+    failures = check_notification_url(url, sandbox=sandbox)
+    blocking = [f for f in failures if f.rule in _BLOCKING_RULES and f.level is Level.ERROR]
+    if blocking:
+        check.errors["notification_url"] = blocking[0].message
+    elif failures:
+        # The form shows one line per field: the most serious problem, in rule order.
+        worst = min(failures, key=lambda f: list(Level).index(f.level))
+        check.warnings["notification_url"] = worst.message

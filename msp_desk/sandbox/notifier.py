@@ -22,7 +22,6 @@ import time
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import httpx
 
@@ -30,7 +29,7 @@ from msp_desk.sandbox.attempts import NotificationAttempt
 from msp_desk.sandbox.scheduler import Scheduler
 from msp_desk.sandbox.store import Store
 from msp_desk.webhooks.acknowledgement import is_acknowledged
-from msp_desk.webhooks.signature import sign
+from msp_desk.webhooks.notification import build_notification
 
 log = logging.getLogger(__name__)
 
@@ -52,14 +51,6 @@ class Delivery:
     """Retries after a failed first attempt; None means the notifier's own (MultiSafepay's 3)."""
     trigger: str = "status change"
     notification_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
-
-
-def notification_url(url: str, order_id: str, timestamp: int) -> str:
-    """The merchant's URL with ``transactionid`` and ``timestamp`` added; its own query stays."""
-    parts = urlsplit(url)
-    extra = urlencode({"transactionid": order_id, "timestamp": str(timestamp)})
-    query = f"{parts.query}&{extra}" if parts.query else extra
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 
 
 class Notifier:
@@ -144,13 +135,16 @@ class Notifier:
             return None
         now = time.time()
         ts = int(now)
-        url = notification_url(delivery.url, delivery.order_id, ts)
-        headers = {"User-Agent": USER_AGENT, "Accept": "*/*"}
-        content: bytes | None = None
-        if delivery.method == "POST":
-            content = delivery.body
-            headers["Content-Type"] = "application/json"
-            headers["Auth"] = sign(site.api_key, ts, delivery.body)
+        request = build_notification(
+            delivery.url,
+            delivery.order_id,
+            ts,
+            method="GET" if delivery.method == "GET" else "POST",
+            body=delivery.body,
+            api_key=site.api_key,
+            user_agent=USER_AGENT,
+        )
+        url, headers, content = request.url, request.headers, request.body
         status: int | None = None
         text = ""
         error: str | None = None

@@ -1,5 +1,9 @@
-"""MultiSafepay webhook notifications: the ``Auth`` signature and the acknowledgement rule.
+"""MultiSafepay webhook notifications, without Qt: one core for the sandbox, the app and the CLI.
 
-Plain Python, shared by the local sandbox (which sends notifications) and the
-desktop app (which checks them).
+``signature`` and ``acknowledgement`` hold MultiSafepay's rules; ``notification``
+builds the request the sandbox delivers and the endpoint check sends; ``url_rules``
+checks a notification URL as it is typed; ``checker`` (with ``body_changes``)
+explains a signature that does not verify; ``doctor`` checks an endpoint step by
+step over ``network``, ``tls`` and ``exchange``, judged by ``judgement`` and
+reported through ``report``.
 """

@@ -32,16 +32,52 @@ def sign(api_key: str, timestamp: int | str, raw_body: bytes) -> str:
     return base64.b64encode(plain.encode("ascii")).decode("ascii")
 
 
+class AuthHeaderError(ValueError):
+    """Why a text is not an ``Auth`` header; the message is one sentence for a person."""
+
+
+# MultiSafepay's timestamps are Unix seconds (10 digits until the year 2286); the cap keeps
+# a hostile header from turning into a number too large to compare with the clock.
+_MAX_TIMESTAMP_DIGITS = 12
+
+
+def decode_auth(header: str) -> tuple[int, str]:
+    """(timestamp, hex signature) from an ``Auth`` header; :class:`AuthHeaderError` says what is wrong."""
+    text = header.strip()
+    if not text:
+        raise AuthHeaderError("The Auth header is empty.")
+    try:
+        decoded = base64.b64decode(text, validate=True).decode("ascii")
+    except (binascii.Error, ValueError):
+        raise AuthHeaderError(
+            "The Auth header is not base64 text that decodes to “timestamp:signature”."
+        ) from None
+    timestamp_text, sep, sig = decoded.partition(":")
+    if not sep:
+        raise AuthHeaderError("The decoded Auth header has no “:” between timestamp and signature.")
+    if (
+        not (timestamp_text.isdigit() and timestamp_text.isascii())
+        or len(timestamp_text) > _MAX_TIMESTAMP_DIGITS
+    ):
+        raise AuthHeaderError("The decoded Auth header does not start with a Unix timestamp.")
+    if not sig:
+        raise AuthHeaderError("The decoded Auth header has no signature after the timestamp.")
+    return int(timestamp_text), sig
+
+
 def parse(header: str) -> tuple[int, str] | None:
     """Split an ``Auth`` header into (timestamp, hex signature), or None if it is not one."""
     try:
-        decoded = base64.b64decode(header.strip(), validate=True).decode("ascii")
-    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return decode_auth(header)
+    except AuthHeaderError:
         return None
-    timestamp_text, sep, sig = decoded.partition(":")
-    if not sep or not timestamp_text.isdigit() or not sig:
-        return None
-    return int(timestamp_text), sig
+
+
+def signature_matches(api_key: str, timestamp: int, raw_body: bytes, received_hex: str) -> bool:
+    """Constant-time comparison of ``received_hex`` with the signature of ``raw_body``."""
+    expected = signature_hex(api_key, timestamp, raw_body)
+    received = received_hex.strip().lower().encode("ascii", "replace")
+    return hmac.compare_digest(expected.encode("ascii"), received)
 
 
 def verify(
@@ -65,5 +101,4 @@ def verify(
     timestamp, sig = parsed
     if abs(now - timestamp) > tolerance:
         return False
-    expected = signature_hex(api_key, timestamp, raw_body)
-    return hmac.compare_digest(expected.encode("ascii"), sig.strip().lower().encode("ascii", "replace"))
+    return signature_matches(api_key, timestamp, raw_body, sig)

@@ -87,6 +87,33 @@ def test_notification_url_and_environment() -> None:
     assert "https" in plain.warnings["notification_url"]
 
 
+@pytest.mark.parametrize(
+    ("environment", "url", "error", "warning"),
+    [
+        (Environment.LIVE, "https://shop.nl/" + "a" * 140, "at most 150 characters", None),
+        (Environment.LIVE, "shop.nl/hook", "must start with http:// or https://", None),
+        (Environment.LIVE, "https://shop.nl:8443/hook", None, "port number (:8443)"),
+        (Environment.TEST, "https://localhost/hook", None, "is this computer"),
+        (Environment.TEST, "https://shop.nl/hook?type=notify", None, "query string"),
+        (Environment.SANDBOX, "http://127.0.0.1:8080/hook", None, "test and live environments"),
+        (Environment.SANDBOX, "https://shop.nl/hook", None, None),
+    ],
+)
+def test_the_notification_url_follows_the_webhook_rules(
+    environment: Environment, url: str, error: str | None, warning: str | None
+) -> None:
+    check = validate_profile_form(
+        name="S", api_key=KEY, existing=[], environment=environment, notification_url=url
+    )
+    assert (error is None) == check.ok
+    if error:
+        assert error in check.errors["notification_url"]
+    if warning:
+        assert warning in check.warnings["notification_url"]
+    if error is None and warning is None:
+        assert "notification_url" not in check.warnings
+
+
 def test_mask_key() -> None:
     assert mask_key(KEY) == "••••d0fa"
 

@@ -1,16 +1,22 @@
-"""The Auth header, checked against MultiSafepay's published example and an independent implementation."""
+"""The Auth header, checked against MultiSafepay's two published vectors and an independent implementation."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import hmac
+import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from msp_desk.webhooks.acknowledgement import is_acknowledged
-from msp_desk.webhooks.signature import parse, sign, verify
+from msp_desk.webhooks.acknowledgement import Acknowledgement, classify, is_acknowledged
+from msp_desk.webhooks.signature import AuthHeaderError, decode_auth, parse, sign, signature_matches, verify
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 DOCS_KEY = "8HHhGgRWrA3O7NswjmgwyH7buPPCGnR5AkwAQyqI"
 DOCS_TIMESTAMP = 1641218884
@@ -22,7 +28,22 @@ DOCS_AUTH = (
     "MTY0MTIxODg4NDowNmNiZjIyNmU3Yzg3M2VmZjk2OTIxZDdmZGUzOTk4ZWI2YmUwZGU3OTE1ZWUxYzFiNTE0OTUxMWZjYTgy"
     "ZTI2YmIwYWIyZTZkMGUwYWQ5OTdjYmFiMTUxZTRiYTU2MTU0MThkOGUxMjUyODMwMTcyNjE0M2VkMTE0NjI4N2Y5Mw=="
 )
-DOCS_PAYLOAD = (Path(__file__).parent / "fixtures" / "docs_webhook_payload.json").read_bytes()
+DOCS_PAYLOAD = (FIXTURES / "docs_webhook_payload.json").read_bytes()
+
+
+@dataclass(frozen=True)
+class Vector:
+    name: str
+    api_key: str
+    timestamp: int
+    auth: str
+    body: bytes
+
+
+VECTORS = [
+    Vector(v["name"], v["api_key"], v["timestamp"], v["auth"], (FIXTURES / v["body"]).read_bytes())
+    for v in json.loads((FIXTURES / "vectors.json").read_text())
+]
 
 
 def independent_auth(key: str, timestamp: int, body: bytes) -> str:
@@ -99,3 +120,122 @@ def test_unicode_body_round_trip() -> None:
 )
 def test_acknowledgement_rule(status: int, text: str, expected: bool) -> None:
     assert is_acknowledged(status, text) is expected
+
+
+# -- both published vectors ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("vector", VECTORS, ids=lambda v: v.name)
+def test_sign_reproduces_each_published_vector(vector: Vector) -> None:
+    assert sign(vector.api_key, vector.timestamp, vector.body) == vector.auth
+    assert independent_auth(vector.api_key, vector.timestamp, vector.body) == vector.auth
+    assert decode_auth(vector.auth)[0] == vector.timestamp
+    assert verify(vector.api_key, vector.auth, vector.body, now=vector.timestamp + 1)
+
+
+def test_python_sdk_vector_signs_the_compact_bytes_not_the_sdk_tests_own_string() -> None:
+    (sdk,) = (v for v in VECTORS if v.name == "python-sdk")
+    spaced = (FIXTURES / "python_sdk_webhook_payload_spaced.json").read_bytes()
+    assert json.loads(spaced) == json.loads(sdk.body)
+    assert b'", "' in spaced
+    assert b'", "' not in sdk.body
+    assert not verify(sdk.api_key, sdk.auth, spaced, now=sdk.timestamp)
+    # The SDK's test also trims the key it is given.
+    assert verify(" your-MultiSafepay-API-key ", sdk.auth, sdk.body, now=sdk.timestamp)
+
+
+# -- decoding the header, with reasons --------------------------------------------------------
+
+
+def _b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+@pytest.mark.parametrize(
+    ("header", "reason"),
+    [
+        ("", "empty"),
+        ("   ", "empty"),
+        ("not base64 at all!", "not base64"),
+        ("é" * 8, "not base64"),
+        (_b64("no-colon"), "no “:”"),
+        (_b64("abc:" + "0" * 128), "Unix timestamp"),
+        (_b64("1" * 13 + ":" + "0" * 128), "Unix timestamp"),
+        (_b64("-5:" + "0" * 128), "Unix timestamp"),
+        (_b64("1700000000:"), "no signature"),
+        (base64.b64encode(b"\xff\xfe:00").decode(), "not base64"),
+    ],
+)
+def test_decode_auth_says_what_is_wrong(header: str, reason: str) -> None:
+    with pytest.raises(AuthHeaderError, match=reason):
+        decode_auth(header)
+    assert parse(header) is None
+
+
+def test_signature_matches_ignores_case_and_surrounding_space_of_the_hex() -> None:
+    timestamp, digest = decode_auth(DOCS_AUTH)
+    assert signature_matches(DOCS_KEY, timestamp, DOCS_PAYLOAD, f"  {digest.upper()}\n")
+    assert not signature_matches(DOCS_KEY, timestamp, DOCS_PAYLOAD, digest[:-1])
+    assert not signature_matches(DOCS_KEY, timestamp, DOCS_PAYLOAD, "é" * 128)
+
+
+# -- bodies as MultiSafepay sends them: raw UTF-8, unescaped and escaped slashes -----------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"city":"München","price":"€100","description":"Descripción con ñ"}'.encode(),
+        b'{"redirect_url":"https://shop.example/return?x=1"}',
+        b'{"redirect_url":"https:\\/\\/shop.example\\/return"}',
+        '{"emoji":"🙂","nbsp":"\u00a0"}'.encode(),
+    ],
+)
+def test_non_ascii_and_slashes_sign_byte_for_byte(body: bytes) -> None:
+    header = sign("key", 1700000000, body)
+    assert header == independent_auth("key", 1700000000, body)
+    assert verify("key", header, body, now=1700000000)
+    # The escaped and unescaped spellings are different bytes, so different signatures.
+    other = body.replace(b"\\/", b"/") if b"\\/" in body else body.replace(b"/", b"\\/")
+    assert other == body or not verify("key", header, other, now=1700000000)
+
+
+@given(
+    key=st.text(st.characters(exclude_categories=["Cs"]), min_size=1).filter(lambda k: k.strip() != ""),
+    timestamp=st.integers(min_value=0, max_value=10**11),
+    body=st.binary(),
+)
+def test_sign_and_verify_agree_with_the_documented_scheme(key: str, timestamp: int, body: bytes) -> None:
+    header = sign(key, timestamp, body)
+    assert header == independent_auth(key.strip(), timestamp, body)
+    assert verify(key, header, body, now=timestamp)
+    assert not verify(key, header, body + b" ", now=timestamp)
+
+
+@given(header=st.text())
+def test_decode_auth_raises_only_its_own_error(header: str) -> None:
+    try:
+        timestamp, digest = decode_auth(header)
+    except AuthHeaderError:
+        return
+    assert 0 <= timestamp < 10**12
+    assert digest
+
+
+# -- the acknowledgement, told apart by case -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "text", "expected"),
+    [
+        (200, "OK", Acknowledgement.ACCEPTED),
+        (200, "MULTISAFEPAY_OK", Acknowledgement.ACCEPTED),
+        (200, "ok", Acknowledgement.CASE_DIFFERS),
+        (200, "Ok, thanks", Acknowledgement.CASE_DIFFERS),
+        (200, "received", Acknowledgement.REFUSED),
+        (204, "", Acknowledgement.REFUSED),
+        (500, "OK", Acknowledgement.REFUSED),
+    ],
+)
+def test_classify_tells_lowercase_ok_apart(status: int, text: str, expected: Acknowledgement) -> None:
+    assert classify(status, text) is expected
