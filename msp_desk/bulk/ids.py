@@ -30,15 +30,17 @@ class Skipped:
     reason: SkipReason
     first_row: int | None = None  # where a duplicate first appeared
 
-    def describe(self) -> str:
+    def describe(self, unit: str = "row") -> str:
+        """E.g. ``row 5: A-1 is a duplicate of row 2``; ``unit`` names what the numbers count."""
+        where = f"{unit} {self.row}"
         if self.reason is SkipReason.DUPLICATE:
-            return f"row {self.row}: {self.value} is a duplicate of row {self.first_row}"
+            return f"{where}: {self.value} is a duplicate of {unit} {self.first_row}"
         if self.reason is SkipReason.TOO_LONG:
             return (
-                f"row {self.row}: {self.value[:20]}… is {len(self.value)} characters; "
+                f"{where}: {self.value[:20]}… is {len(self.value)} characters; "
                 f"order ids have at most {MAX_ORDER_ID_LENGTH}"
             )
-        return f"row {self.row}: blank"
+        return f"{where}: blank"
 
 
 @dataclass(frozen=True)
