@@ -42,6 +42,7 @@ screenshots: sync
 bench: sync
 	$(VENV)/bin/python benchmarks/startup.py
 	$(VENV)/bin/python benchmarks/sandbox_load.py
+	$(VENV)/bin/python benchmarks/bulk_lookup.py
 
 package: sync
 	tools/system-deps package

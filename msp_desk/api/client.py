@@ -27,6 +27,7 @@ from msp_desk.api.errors import (
     NotFound,
     OrderNotCreated,
     OrderStateUnknown,
+    RateLimited,
     RequestTimeout,
     ServerError,
     ValidationFailed,
@@ -39,7 +40,7 @@ from msp_desk.api.request_models import (
     TransactionFilters,
     cancel_payload,
 )
-from msp_desk.api.retry import RetryPolicy
+from msp_desk.api.retry import RetryPolicy, retry_after_seconds
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ class _Received:
     status: int
     text: str
     content_type: str
+    retry_after: float | None = None
 
 
 class MspClient:
@@ -89,6 +91,14 @@ class MspClient:
     @property
     def base_url(self) -> str:
         return self._base_url
+
+    @property
+    def retry(self) -> RetryPolicy:
+        return self._retry
+
+    def with_retry(self, retry: RetryPolicy) -> MspClient:
+        """The same key, URL and shared HTTP client with another retry policy."""
+        return MspClient(self._http, self._base_url, self._api_key, retry=retry, environment=self.environment)
 
     # --- operations -------------------------------------------------------
 
@@ -219,7 +229,21 @@ class MspClient:
             try:
                 received = self._send("GET", path, params=params)
                 return self._decode(received, subject=subject), received
+            except RateLimited as exc:
+                exc.attempts = attempt
+                if attempt == attempts:
+                    raise
+                wait = self._retry.wait_after_rate_limit(exc.retry_after, attempt)
+                log.warning(
+                    "GET %s rate limited (HTTP 429); retry %d of %d in %.1f s",
+                    path,
+                    attempt,
+                    attempts - 1,
+                    wait,
+                )
+                self._retry.wait_out_rate_limit(wait)
             except MspError as exc:
+                exc.attempts = attempt
                 retryable = isinstance(exc, _TRANSIENT) or exc.code == "truncated"
                 if not retryable or attempt == attempts:
                     raise
@@ -261,6 +285,7 @@ class MspClient:
                 raw = response.read()
                 text = raw.decode(response.encoding or "utf-8", errors="replace")
                 content_type = response.headers.get("content-type", "")
+                retry_after = retry_after_seconds(response.headers.get("retry-after"))
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             log.warning("%s %s: cannot connect (%s)", method, path, type(exc).__name__)
             timed_out = " (connecting timed out)" if isinstance(exc, httpx.ConnectTimeout) else ""
@@ -291,7 +316,7 @@ class MspClient:
                 f"Cannot reach {self._host} ({type(exc).__name__}).", code="network_unreachable"
             ) from None
         log.info("%s %s -> %d in %.0f ms", method, path, status, (time.monotonic() - started) * 1000)
-        return _Received(status=status, text=text, content_type=content_type)
+        return _Received(status=status, text=text, content_type=content_type, retry_after=retry_after)
 
     def _decode(self, received: _Received, *, subject: str, secrets: Sequence[str] = ()) -> dict[str, Any]:
         return decode(
@@ -302,6 +327,7 @@ class MspClient:
             environment=self.environment,
             subject=subject,
             secrets=(self._api_key, *secrets),
+            retry_after=received.retry_after,
         )
 
     def _result(self, model: type[M], data: Any, doc: dict[str, Any], received: _Received) -> ApiResponse[M]:

@@ -20,6 +20,7 @@ from msp_desk.api.errors import (
     MalformedResponse,
     MspError,
     NotFound,
+    RateLimited,
     RequestRejected,
     ServerError,
     ValidationFailed,
@@ -128,10 +129,12 @@ def decode(
     environment: Environment,
     subject: str,
     secrets: Sequence[str] = (),
+    retry_after: float | None = None,
 ) -> dict[str, Any]:
     """Return the JSON document of a successful answer, or raise the matching ``MspError``.
 
     ``subject`` names what was asked for ("order abc-1"), for not-found messages.
+    ``retry_after`` is the answer's ``Retry-After`` in seconds, kept on a 429's error.
     """
     doc, json_error = _parse_json(text)
     code, info = _error_parts(doc)
@@ -146,6 +149,14 @@ def decode(
             f"{host} had a server error (HTTP {status}){suffix}.",
             code=code if code is not None else status,
             http_status=status,
+        )
+    if status == 429:
+        # Whatever the body says (a proxy's page, an error document), the request was not handled.
+        asked = f"; it asks to wait {retry_after:g} s" if retry_after is not None else ""
+        raise RateLimited(
+            f"{host} is limiting the request rate (HTTP 429){asked}.",
+            code=code if code is not None else status,
+            retry_after=retry_after,
         )
 
     if json_error is not None:

@@ -21,6 +21,8 @@ class MspError(Exception):
         self.message = message
         self.code = code
         self.http_status = http_status
+        # How many times the request was sent before giving up; GETs are retried (RetryPolicy).
+        self.attempts = 1
 
     def __str__(self) -> str:
         return self.message
@@ -65,6 +67,16 @@ class RequestRejected(MspError):
 
 class ServerError(MspError):
     """MultiSafepay (or a proxy in front of it) answered with a 5xx status."""
+
+
+class RateLimited(MspError):
+    """HTTP 429: too many requests; ``retry_after`` is the wait in seconds the server asked for, if any."""
+
+    def __init__(
+        self, message: str, *, code: ErrorCode, http_status: int | None = 429, retry_after: float | None
+    ) -> None:
+        super().__init__(message, code=code, http_status=http_status)
+        self.retry_after = retry_after
 
 
 class RequestTimeout(MspError):

@@ -7,6 +7,8 @@ A fault is a comma-separated list of items, e.g. ``latency=200,status=503``:
   wait before answering; simulates a client timeout after a successful write.
 - ``status=<code>``: answer that 4xx/5xx status with a MultiSafepay-style JSON
   error body, without handling the request.
+- ``retry-after=<seconds>``: with ``status=``, add a ``Retry-After`` header to
+  that answer, e.g. ``status=429,retry-after=2`` (rate limited, come back in 2 s).
 - ``html``: answer 502 with an HTML error page, without handling the request.
 - ``malformed``: answer 200 with a body that is not JSON, without handling.
 - ``truncated``: handle the request, then answer 200 with the first half of
@@ -39,6 +41,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 MAX_DELAY_MS = 120_000
+MAX_RETRY_AFTER_S = 3600
 FAULT_HEADER = b"x-sandbox-fault"
 E_FAULT = 1000
 
@@ -48,6 +51,7 @@ class Fault:
     latency_ms: int = 0
     slow_response_ms: int = 0
     status: int | None = None
+    retry_after_s: int | None = None
     html: bool = False
     malformed: bool = False
     truncated: bool = False
@@ -74,6 +78,8 @@ def parse_fault(text: str) -> Fault:
             values[name.replace("-", "_") + "_ms"] = _int_item(name, raw, sep, 0, MAX_DELAY_MS)
         elif name == "status":
             values["status"] = _int_item(name, raw, sep, 400, 599)
+        elif name == "retry-after":
+            values["retry_after_s"] = _int_item(name, raw, sep, 0, MAX_RETRY_AFTER_S)
         elif name in {"html", "malformed", "truncated", "drop"}:
             if sep:
                 raise ApiError(E_FAULT, f"Invalid fault item {item!r}: {name} takes no value")
@@ -82,8 +88,12 @@ def parse_fault(text: str) -> Fault:
             raise ApiError(
                 E_FAULT,
                 f"Invalid fault item {item!r}: expected latency=, slow-response=, status=, "
-                "html, malformed, truncated or drop",
+                "retry-after=, html, malformed, truncated or drop",
             )
+    if "retry_after_s" in values and "status" not in values:
+        raise ApiError(
+            E_FAULT, "Invalid fault: retry-after= goes with status=, e.g. status=429,retry-after=2"
+        )
     return Fault(text=",".join(items), **values)
 
 
@@ -145,6 +155,7 @@ class FaultRules:
 
 def _error_json(status: int) -> bytes:
     info = {
+        429: "Too many requests (injected by the sandbox)",
         500: "Internal server error (injected by the sandbox)",
         502: "Bad gateway (injected by the sandbox)",
         503: "Service unavailable (injected by the sandbox)",
@@ -160,14 +171,11 @@ _HTML_PAGE = (
 )
 
 
-async def _respond(send: Send, status: int, body: bytes, content_type: bytes) -> None:
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", content_type), (b"content-length", str(len(body)).encode())],
-        }
-    )
+async def _respond(
+    send: Send, status: int, body: bytes, content_type: bytes, extra: list[tuple[bytes, bytes]] | None = None
+) -> None:
+    headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers + (extra or [])})
     await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
@@ -237,7 +245,10 @@ class FaultMiddleware:
             await drop_connection(send)
             return
         if fault.status is not None:
-            await _respond(send, fault.status, _error_json(fault.status), b"application/json")
+            extra = (
+                [] if fault.retry_after_s is None else [(b"retry-after", str(fault.retry_after_s).encode())]
+            )
+            await _respond(send, fault.status, _error_json(fault.status), b"application/json", extra)
             return
         if fault.html:
             await _respond(send, 502, _HTML_PAGE, b"text/html; charset=utf-8")

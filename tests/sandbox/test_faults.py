@@ -106,8 +106,45 @@ def test_site_faults_can_be_cleared_and_are_validated(client: httpx.Client) -> N
 
 def test_faults_leave_no_traceback_in_the_log(client: httpx.Client, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    for fault in ("drop", "status=500", "html", "malformed", "truncated", "latency=1", "slow-response=1"):
+    for fault in (
+        "drop",
+        "status=500",
+        "status=429,retry-after=1",
+        "html",
+        "malformed",
+        "truncated",
+        "latency=1",
+        "slow-response=1",
+    ):
         with contextlib.suppress(httpx.HTTPError):
             client.get("me", headers={"X-Sandbox-Fault": fault})
     assert client.get("me").status_code == 200
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+
+
+def test_rate_limit_fault_sends_retry_after(client: httpx.Client) -> None:
+    response = client.get("me", headers={"X-Sandbox-Fault": "status=429,retry-after=2"})
+    assert response.status_code == 429
+    assert response.headers["retry-after"] == "2"
+    assert response.json()["success"] is False
+    assert "Too many requests" in response.json()["error_info"]
+    assert "retry-after" not in client.get("me", headers={"X-Sandbox-Fault": "status=429"}).headers
+
+
+def test_rate_limit_fault_as_a_site_rule(client: httpx.Client) -> None:
+    added = client.post("_sandbox/faults", json={"fault": "status=429, retry-after=7", "count": 1})
+    assert added.json()["data"]["fault"] == "status=429,retry-after=7"
+    limited = client.get("me")
+    assert (limited.status_code, limited.headers["retry-after"]) == (429, "7")
+    assert client.get("me").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("fault", "named"),
+    [("retry-after=2", "goes with status="), ("status=429,retry-after=-1", "retry-after"),
+     ("status=429,retry-after=3601", "0..3600"), ("status=429,retry-after", "retry-after")],
+)  # fmt: skip
+def test_invalid_retry_after_is_refused_by_name(client: httpx.Client, fault: str, named: str) -> None:
+    bad = client.get("me", headers={"X-Sandbox-Fault": fault})
+    assert bad.status_code == 400
+    assert named in bad.json()["error_info"]
