@@ -233,11 +233,21 @@ def error_for(
 
 
 def _cut_short(text: str) -> bool:
-    """True when the JSON parser ran out of text, as it does on a body that was cut off."""
+    """True when the JSON parser ran out of text, as it does on a body that was cut off.
+
+    A cut can also fall inside a literal (``tr`` of ``true``) or a number (``-`` of ``-5``,
+    ``0.`` of ``0.44``); the parser then stops at its start or at the dot, so what is left
+    must be the beginning of one.
+    """
     try:
         json.loads(text)
     except json.JSONDecodeError as exc:
-        return exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
+        rest = text[exc.pos :].rstrip()
+        inside_literal = bool(rest) and (
+            any(word.startswith(rest) for word in ("true", "false", "null"))
+            or re.fullmatch(r"[-+.eE0-9]+", rest) is not None
+        )
+        return exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string") or inside_literal
     return False
 
 
