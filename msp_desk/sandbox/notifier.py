@@ -6,9 +6,10 @@ acknowledged per :mod:`msp_desk.webhooks.acknowledgement`; otherwise it is
 retried ``retries`` times, ``retry_interval`` seconds apart (divided by the
 time scale), each retry with a fresh timestamp and signature.
 
-The scheduler thread only keeps time; the HTTP calls run on a small pool of
-workers, so one slow or silent merchant endpoint does not hold up every other
-order's notification. A delivery's attempts still run one after another: the
+The scheduler thread only keeps time; the HTTP calls run on a few lanes, one
+thread each, an order always on the same lane: its notifications leave in the
+order its status changed, and one slow or silent merchant endpoint holds up
+only the orders that share its lane. A delivery's attempts still run one after another: the
 next is scheduled only once the previous one has its answer, so nothing is
 sent after an acknowledgement.
 """
@@ -20,6 +21,7 @@ import logging
 import threading
 import time
 import uuid
+import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -73,13 +75,20 @@ class Notifier:
         self._client = httpx.Client(
             timeout=http_timeout, follow_redirects=False, trust_env=False, limits=limits
         )
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sandbox-notify")
+        # One lane per worker, an order always on the same lane: its notifications go out in the
+        # order its status changed, as a merchant's handler expects, while a silent endpoint holds
+        # up only the orders that share its lane.
+        self._lanes = [
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"sandbox-notify-{n}")
+            for n in range(workers)
+        ]
         self._pending = 0
         self._idle = threading.Condition()
 
     def close(self) -> None:
         """Drop what has not started; wait for attempts under way (each bounded by the HTTP timeout)."""
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        for lane in self._lanes:
+            lane.shutdown(wait=True, cancel_futures=True)
         self._client.close()
 
     @property
@@ -101,10 +110,13 @@ class Notifier:
         """Start the first attempt on a worker at once; the future holds its logged record."""
         self._count(1)
         try:
-            return self._pool.submit(self._run, delivery, 1)
+            return self._lane(delivery).submit(self._run, delivery, 1)
         except RuntimeError:
             self._count(-1)
             raise
+
+    def _lane(self, delivery: Delivery) -> ThreadPoolExecutor:
+        return self._lanes[zlib.crc32(f"{delivery.site_id}/{delivery.order_id}".encode()) % len(self._lanes)]
 
     def _count(self, change: int) -> None:
         with self._idle:
@@ -114,7 +126,7 @@ class Notifier:
 
     def _submit(self, delivery: Delivery, attempt: int) -> None:
         try:
-            self._pool.submit(self._run, delivery, attempt)
+            self._lane(delivery).submit(self._run, delivery, attempt)
         except RuntimeError:
             self._count(-1)  # shutting down: the delivery ends here
 
