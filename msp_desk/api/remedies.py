@@ -20,6 +20,7 @@ from msp_desk.api.errors import (
     NotFound,
     OrderNotCreated,
     OrderStateUnknown,
+    RateLimited,
     RequestRejected,
     RequestTimeout,
     ServerError,
@@ -44,7 +45,7 @@ class Explanation:
 
 
 # Failures in transit: for a read, asking again is harmless.
-_IN_TRANSIT = (RequestTimeout, ConnectionDropped, ServerError, MalformedResponse)
+_IN_TRANSIT = (RequestTimeout, ConnectionDropped, ServerError, MalformedResponse, RateLimited)
 
 
 def explain(error: BaseException, *, writing: bool = False) -> Explanation:

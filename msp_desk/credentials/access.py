@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from msp_desk.api.environments import Environment, base_url_for
+from msp_desk.core.files import set_aside
 from msp_desk.credentials.profiles import Profile, ProfilesFileError, ProfileStore
 
 if TYPE_CHECKING:
@@ -75,17 +75,6 @@ def open_store(path: Path | None = None) -> tuple[ProfileStore, str | None]:
             ProfileStore(path=path),
             f"{error}. It was kept as {kept} and msp-desk started with no saved profiles.",
         )
-
-
-def set_aside(path: Path) -> Path:
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    for number in range(1, 10_000):
-        suffix = f".unreadable-{stamp}" + (f"-{number}" if number > 1 else "")
-        kept = path.with_name(path.name + suffix)
-        if not kept.exists():
-            path.replace(kept)
-            return kept
-    raise FileExistsError(f"Too many unreadable copies of {path} already")
 
 
 class ProfileAccess:

@@ -11,8 +11,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
-import tempfile
 import threading
 import uuid
 from enum import StrEnum
@@ -24,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from msp_desk.api.environments import Environment
 from msp_desk.api.request_models import NotificationMethod
 from msp_desk.core import paths
+from msp_desk.core.files import write_atomically
 from msp_desk.credentials.secrets import SecretStorageUnavailable, SecretStore
 
 log = logging.getLogger(__name__)
@@ -251,29 +250,3 @@ class ProfileStore:
     def _save(self) -> None:
         document: dict[str, Any] = self._data.model_dump(mode="json")
         write_atomically(self.path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder, fsync, then rename over the target.
-
-    A crash or full disk leaves either the old file or the new one, never a
-    mix. The file is created readable by the owner only.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-    if hasattr(os, "O_DIRECTORY"):
-        # Make the rename itself durable (POSIX only).
-        dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)

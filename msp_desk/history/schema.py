@@ -13,6 +13,8 @@ import logging
 import sqlite3
 from pathlib import Path
 
+from msp_desk.core.files import set_aside
+
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
@@ -90,9 +92,6 @@ def open_database(path: Path) -> tuple[sqlite3.Connection, str | None]:
     except sqlite3.DatabaseError as error:
         if getattr(error, "sqlite_errorcode", None) not in _UNREADABLE:
             raise  # locked, no permission, disk full: the file itself may be fine, so leave it be
-        # Imported here: only a broken file needs it, and it brings the profile code along.
-        from msp_desk.credentials.access import set_aside
-
         kept = set_aside(path)
         for suffix in ("-wal", "-shm"):
             # A leftover log would be replayed into the new file.
