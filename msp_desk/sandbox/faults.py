@@ -2,7 +2,9 @@
 
 A fault is a comma-separated list of items, e.g. ``latency=200,status=503``:
 
-- ``latency=<ms>``: wait, then handle the request normally.
+- ``latency=<ms>``: read the request, wait, then handle it normally; like a slow
+  server, it carries out a request that arrived even if the client gave up waiting
+  (an order can be created after the client's timeout and its lookup).
 - ``slow-response=<ms>``: handle the request fully (an order IS created), then
   wait before answering; simulates a client timeout after a successful write.
 - ``status=<code>``: answer that 4xx/5xx status with a MultiSafepay-style JSON
@@ -197,6 +199,21 @@ async def drop_connection(send: Send) -> None:
     await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
+async def _buffered(receive: Receive) -> Receive:
+    """Read the whole request body now and hand it over later, whether or not the client is still there."""
+    messages: list[Message] = []
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request" or not message.get("more_body"):
+            break
+
+    async def replay() -> Message:
+        return messages.pop(0) if messages else await receive()
+
+    return replay
+
+
 class FaultMiddleware:
     """Applies the X-Sandbox-Fault header or a site's queued fault to API requests.
 
@@ -240,6 +257,7 @@ class FaultMiddleware:
 
     async def _apply(self, fault: Fault, scope: Scope, receive: Receive, send: Send) -> None:
         if fault.latency_ms:
+            receive = await _buffered(receive)
             await asyncio.sleep(fault.latency_ms / 1000)
         if fault.drop:
             await drop_connection(send)

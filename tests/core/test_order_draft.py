@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 
 from msp_desk.core.order_draft import OrderDraft, curl_command, new_order_id, preview, preview_json
-from msp_desk.core.statuses import is_final
 
 NEXT_YEAR = f"12/{(date.today().year + 1) % 100:02d}"
 
@@ -115,14 +114,6 @@ def test_order_ids_are_unique_and_short_enough() -> None:
     ids = {new_order_id() for _ in range(200)}
     assert len(ids) == 200
     assert all(len(i) <= 50 for i in ids)
-
-
-def test_final_statuses() -> None:
-    assert is_final("completed")
-    assert is_final("Declined")
-    assert not is_final("initialized")
-    assert not is_final("uncleared")
-    assert not is_final(None)
 
 
 def test_return_pages_are_required_because_they_end_the_challenge() -> None:

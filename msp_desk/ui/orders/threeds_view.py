@@ -59,6 +59,34 @@ class _FrameRequestWatch(QWebEngineUrlRequestInterceptor):
         self._owner.request_seen.emit(method, url)
 
 
+class _ChallengePage(QWebEnginePage):
+    """The challenge page: no pop-up windows, and the page's own dialogs kept out of the app.
+
+    An ACS page that calls ``alert`` or ``confirm`` would otherwise open a dialog
+    that looks like msp-desk's own; here it is answered (cancel, for a question)
+    and written into the 3-D Secure steps instead, where support staff can read it.
+    """
+
+    def __init__(self, profile: QWebEngineProfile, owner: ThreeDSecureView) -> None:
+        super().__init__(profile, profile)
+        self._owner = owner
+
+    def createWindow(self, kind: QWebEnginePage.WebWindowType) -> QWebEnginePage | None:  # type: ignore[override]
+        self._owner.note_page_event("the page tried to open a new window; it was blocked")
+        return None
+
+    def javaScriptAlert(self, origin: QUrl | str, message: str) -> None:
+        self._owner.note_page_event(f"page alert (not shown): {message}")
+
+    def javaScriptConfirm(self, origin: QUrl | str, message: str) -> bool:
+        self._owner.note_page_event(f"page question (answered Cancel): {message}")
+        return False
+
+    def javaScriptPrompt(self, origin: QUrl | str, message: str, default: str) -> tuple[bool, str]:
+        self._owner.note_page_event(f"page prompt (answered Cancel): {message}")
+        return False, ""
+
+
 class ThreeDSecureView(QWidget):
     """Web view plus the list of hops; ``finished(outcome, url)`` ends the flow."""
 
@@ -91,10 +119,11 @@ class ThreeDSecureView(QWidget):
         self.request_seen.connect(self._on_request)
         self._returns: dict[str, str] = {}
 
-        self._page = QWebEnginePage(self._profile, self._profile)
+        self._page = _ChallengePage(self._profile, self)
         self._page.navigationRequested.connect(self._on_navigation)
         settings = self._page.settings()
         settings.setAttribute(QWebEngineSettings.WebAttribute.JavascriptEnabled, True)
+        settings.setAttribute(QWebEngineSettings.WebAttribute.JavascriptCanOpenWindows, False)
         settings.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls, False)
         settings.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls, False)
         settings.setAttribute(QWebEngineSettings.WebAttribute.PluginsEnabled, False)
@@ -166,9 +195,32 @@ class ThreeDSecureView(QWidget):
         self.trace.clear()
         self._returns = {"redirect": redirect_url, "cancel": cancel_url}
 
+    def note_page_event(self, text: str) -> None:
+        """Something the page did that is not a navigation, kept with the steps."""
+        log.info("3-D Secure page: %s", text)
+        url = self._page.url().toString() if not self._disposed else ""
+        self._add_hop(Hop.from_url("PAGE", url or "about:blank", text))
+
     def _add_hop(self, hop: Hop) -> None:
         self.hops.append(hop)
         self.trace.addItem(str(hop))
+
+    def _last_request(self) -> int | None:
+        """Index of the newest navigation step (page events sit between them)."""
+        for index in range(len(self.hops) - 1, -1, -1):
+            if self.hops[index].method != "PAGE":
+                return index
+        return None
+
+    def _set_status(self, index: int, status: str) -> None:
+        self.hops[index].status = status
+        self.trace.item(index).setText(str(self.hops[index]))
+
+    def _mark_redirected(self) -> None:
+        """A new frame request before the last one finished loading: it redirected."""
+        index = self._last_request()
+        if index is not None and self.hops[index].status == "requested":
+            self._set_status(index, "redirected")
 
     def _on_navigation(self, request: QWebEngineNavigationRequest) -> None:
         # Refusing here, before the browser follows a redirect, keeps the
@@ -187,33 +239,25 @@ class ThreeDSecureView(QWidget):
         if outcome:
             self._on_return(outcome, url)
             return
-        if self.hops and self.hops[-1].status == "requested":
-            # A new frame request before the last one finished loading: it redirected.
-            self.hops[-1].status = "redirected"
-            self.trace.item(self.trace.count() - 1).setText(str(self.hops[-1]))
+        self._mark_redirected()
         self._add_hop(Hop.from_url(method, url))
 
     def _on_loading(self, info: QWebEngineLoadingInfo) -> None:
-        if self._done or not self.hops or info.status() == QWebEngineLoadingInfo.LoadStatus.LoadStartedStatus:
+        index = self._last_request()
+        if self._done or index is None or info.status() == QWebEngineLoadingInfo.LoadStatus.LoadStartedStatus:
             return
-        hop = self.hops[-1]
         if info.status() == QWebEngineLoadingInfo.LoadStatus.LoadSucceededStatus:
-            hop.status = "loaded"
+            self._set_status(index, "loaded")
         elif info.errorDomain() == QWebEngineLoadingInfo.ErrorDomain.HttpStatusCodeDomain:
-            hop.status = f"HTTP {info.errorCode()}"
+            self._set_status(index, f"HTTP {info.errorCode()}")
         elif info.status() == QWebEngineLoadingInfo.LoadStatus.LoadFailedStatus:
-            hop.status = f"failed: {info.errorString()}"
-        else:
-            return
-        self.trace.item(self.trace.count() - 1).setText(str(hop))
+            self._set_status(index, f"failed: {info.errorString()}")
 
     def _on_return(self, outcome: str, url: str) -> None:
         if self._done:
             return
         self._done = True
-        if self.hops and self.hops[-1].status == "requested":
-            self.hops[-1].status = "redirected"
-            self.trace.item(self.trace.count() - 1).setText(str(self.hops[-1]))
+        self._mark_redirected()
         label = "back to the shop" if outcome == "redirect" else "cancelled by the shopper"
         self._add_hop(Hop.from_url("GET", url, f"intercepted, not loaded ({label})"))
         log.info("3-D Secure flow ended: %s", outcome)
