@@ -1,6 +1,9 @@
 """Screenshots of the real windows for docs/screenshots, taken by driving the app as a person would.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshots.py docs/screenshots
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshots.py docs/screenshots [SCREEN ...]
+
+Each module in ``tools/shots/`` has ``shoot(window, context, out)`` and drives one
+screen; naming some (``orders``, ``profiles``, ...) takes only those.
 
 Runs against the embedded sandbox in a throwaway home folder, so nothing of the
 user's own profiles or history appears. Chromium's sandbox is switched off only
@@ -12,8 +15,6 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -21,36 +22,15 @@ if hasattr(os, "geteuid") and os.geteuid() == 0:
     os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 os.environ["MSP_DESK_HOME"] = tempfile.mkdtemp(prefix="msp-desk-shots-")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from shots._drive import grab, wait_until
 
 from msp_desk.ui.app import create_application
 from msp_desk.ui.services.context import AppContext
 from msp_desk.ui.shell.areas import build_main_window
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the window did not reach the expected state")
-        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-        time.sleep(0.02)
-
-
-def settle(seconds: float = 0.4) -> None:
-    wait_until(lambda: True)
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-        time.sleep(0.02)
-
-
-def grab(widget: QWidget, path: Path) -> None:
-    settle()
-    widget.grab().save(str(path))
-    print(f"wrote {path}")
 
 
 def add_example_profiles() -> None:
@@ -78,7 +58,13 @@ def add_example_profiles() -> None:
         )
 
 
-def main(out: Path) -> int:
+def main(out: Path, only: list[str]) -> int:
+    """Each module in tools/shots drives one screen; ``only`` picks some by name."""
+    import importlib
+    import pkgutil
+
+    import shots
+
     out.mkdir(parents=True, exist_ok=True)
     app: QApplication = create_application([sys.argv[0], "--webEngineArgs", "--disable-gpu"])
     context = AppContext()
@@ -88,38 +74,14 @@ def main(out: Path) -> int:
     window.show()
     wait_until(lambda: context.sandbox.running and context.profiles.is_ready)
 
-    orders = window.area_widget("orders")
-    assert orders is not None
-    window.show_area("orders")
-    form = orders.form  # type: ignore[attr-defined]
-    form.scenario.setCurrentIndex(1)
-    form._apply_scenario(1)
-    form.fields["email"].setText("shopper@example.com")
-    grab(window, out / "order-form.png")
-
-    orders.send()  # type: ignore[attr-defined]
-    wait_until(lambda: orders.browser is not None and orders.tabs.currentIndex() == 1)  # type: ignore[attr-defined]
-    page = orders.browser.page  # type: ignore[attr-defined]
-    loaded: list[bool] = []
-    wait_until(lambda: any(hop.path.endswith("/acs") for hop in orders.browser.hops))  # type: ignore[attr-defined]
-
-    def probe() -> None:
-        page.runJavaScript("!!document.getElementById('auth-Y')", 0, lambda ok: loaded.append(bool(ok)))
-
-    while not any(loaded):
-        probe()
-        settle(0.3)
-    grab(window, out / "three-d-secure.png")
-
-    page.runJavaScript("document.getElementById('auth-Y').click()", 0)
-    wait_until(lambda: orders.result.status.text().startswith("Completed"))  # type: ignore[attr-defined]
-    grab(window, out / "order-result.png")
-
-    window.show_area("profiles")
-    profiles = window.area_widget("profiles")
-    assert profiles is not None
-    profiles.profile_list.setCurrentRow(2)  # type: ignore[attr-defined]
-    grab(window, out / "profiles.png")
+    names = sorted(
+        info.name for info in pkgutil.iter_modules(shots.__path__) if not info.name.startswith("_")
+    )
+    for name in names:
+        if only and name not in only:
+            continue
+        module = importlib.import_module(f"shots.{name}")
+        module.shoot(window, context, out)
     window.show_area("orders")
     grab(window, out / "main-window.png")
 
@@ -130,4 +92,4 @@ def main(out: Path) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")))
+    sys.exit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots"), sys.argv[2:]))
