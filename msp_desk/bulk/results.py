@@ -29,6 +29,7 @@ from msp_desk.api.errors import (
 from msp_desk.api.models import Order
 
 NOT_LOOKED_UP = "not looked up"
+NO_STATUS = "no status"
 
 _MALFORMED = {
     "html": "HTML page instead of JSON",
@@ -60,6 +61,13 @@ class LookupResult:
     def reason(self) -> str:
         """Why there is no order: the error, or that it was never looked up."""
         return self.error or (NOT_LOOKED_UP if self.outcome is Outcome.PENDING else "")
+
+
+def status_of(result: LookupResult) -> str | None:
+    """The status a found order is counted (and filtered) under; None for an id without an order."""
+    if result.outcome is Outcome.FOUND and result.order is not None:
+        return result.order.status or NO_STATUS
+    return None
 
 
 def describe_error(error: MspError) -> str:
@@ -117,17 +125,31 @@ class Tally:
         noun = "order" if self.total == 1 else "orders"
         return f"{self.total} {noun}: " + "; ".join(parts)
 
+    @classmethod
+    def of(cls, counts: Counter[tuple[Outcome, str]]) -> Tally:
+        """From counts by :func:`counted_under`, which a screen can keep up to date one result at a time."""
+        statuses: Counter[str] = Counter()
+        failures: Counter[str] = Counter()
+        for (outcome, what), n in counts.items():
+            if n and outcome is Outcome.FOUND:
+                statuses[what] += n
+            elif n and outcome is Outcome.FAILED:
+                failures[what] += n
+        pending = sum(n for (outcome, _), n in counts.items() if outcome is Outcome.PENDING)
+        return cls(sum(counts.values()), statuses, failures, pending)
+
+
+def counted_under(result: LookupResult) -> tuple[Outcome, str]:
+    """Where a summary counts ``result``: the status of the order found, or why there is none."""
+    if result.outcome is Outcome.FOUND:
+        return Outcome.FOUND, status_of(result) or NO_STATUS
+    if result.outcome is Outcome.FAILED:
+        return Outcome.FAILED, result.error or "failed"
+    return Outcome.PENDING, NOT_LOOKED_UP
+
 
 def tally(results: Sequence[LookupResult]) -> Tally:
-    statuses: Counter[str] = Counter()
-    failures: Counter[str] = Counter()
-    for result in results:
-        if result.outcome is Outcome.FOUND and result.order is not None:
-            statuses[result.order.status or "no status"] += 1
-        elif result.outcome is Outcome.FAILED:
-            failures[result.error or "failed"] += 1
-    pending = sum(1 for r in results if r.outcome is Outcome.PENDING)
-    return Tally(len(results), statuses, failures, pending)
+    return Tally.of(Counter(counted_under(result) for result in results))
 
 
 def _breakdown(counts: Counter[str]) -> str:

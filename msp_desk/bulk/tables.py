@@ -24,6 +24,16 @@ ID_COLUMN_NAMES = (
 )
 
 
+# How a person names what was detected: Excel's own words for its CSV flavours.
+_ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 with byte-order mark",
+    "utf-16": "UTF-16 (Unicode text)",
+    "cp1252": "Windows-1252",
+}
+_DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+
+
 class TableError(ValueError):
     """The file cannot be used as it is; the message says why, naming the file, sheet or column."""
 
@@ -51,6 +61,17 @@ class TablePreview:
     sheet: str | None = None
     sheets: tuple[str, ...] = ()
     dialect: type[csv.Dialect] | csv.Dialect | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def detected(self) -> str:
+        """What was found out about the file, e.g. ``Windows-1252, separated by semicolons``."""
+        if self.kind is TableKind.XLSX:
+            return f"Excel workbook, sheet “{self.sheet}”"
+        encoding = self.encoding or "unknown encoding"
+        words = [_ENCODING_NAMES.get(encoding.lower(), encoding)]
+        if self.delimiter is not None and len(self.columns) > 1:
+            words.append("separated by " + _DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter)))
+        return ", ".join(words)
 
     @property
     def default_column(self) -> str | None:
