@@ -56,6 +56,8 @@ class Setting(Generic[T]):
 
 WINDOW_GEOMETRY: Setting[QByteArray] = Setting("window/geometry", QByteArray())
 LAST_AREA: Setting[str] = Setting("window/area", "")
+# The engine's DEFAULT_CONCURRENCY, spelled out: importing it would load httpx before the first paint.
+BULK_CONCURRENCY: Setting[int] = Setting("bulk/concurrency", 8)
 
 
 def _keyed_widgets(root: QWidget) -> list[tuple[str, QSplitter | QHeaderView]]:

@@ -26,6 +26,12 @@ def _orders(context: AppContext) -> QWidget:
     return OrdersPage(context)
 
 
+def _bulk(context: AppContext) -> QWidget:
+    from msp_desk.ui.bulk.page import BulkPage
+
+    return BulkPage(context)
+
+
 def _profiles(context: AppContext) -> QWidget:
     from msp_desk.ui.profiles.page import ProfilesPage
 
@@ -35,6 +41,7 @@ def _profiles(context: AppContext) -> QWidget:
 # key, title, icon, builder, description; the position gives the Ctrl+number shortcut.
 AREAS: tuple[tuple[str, str, str, Callable[[AppContext], QWidget], str], ...] = (
     ("orders", "New order", "orders", _orders, "Send a direct card order and follow 3-D Secure"),
+    ("bulk", "Bulk lookup", "bulk", _bulk, "The status of many orders at once, from a list or a spreadsheet"),
     ("profiles", "Profiles", "profiles", _profiles, "Connection profiles and API keys"),
 )
 
