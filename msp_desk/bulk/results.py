@@ -111,17 +111,18 @@ class Tally:
     def failed(self) -> int:
         return sum(self.failures.values())
 
-    def line(self) -> str:
+    def line(self, pending: str = NOT_LOOKED_UP) -> str:
         """For example: ``5 orders: 3 found (2 completed, 1 void); 1 failed (1 not found (1006)); 1 not
         looked up``.
 
-        Statuses and reasons are listed most frequent first.
+        Statuses and reasons are listed most frequent first. ``pending`` names the ids without an
+        answer: "still to look up" while a run goes on.
         """
         parts = [f"{self.found} found" + _breakdown(self.statuses)]
         if self.failures:
             parts.append(f"{self.failed} failed" + _breakdown(self.failures))
         if self.pending:
-            parts.append(f"{self.pending} {NOT_LOOKED_UP}")
+            parts.append(f"{self.pending} {pending}")
         noun = "order" if self.total == 1 else "orders"
         return f"{self.total} {noun}: " + "; ".join(parts)
 

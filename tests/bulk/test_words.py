@@ -102,6 +102,7 @@ def test_counts_kept_one_result_at_a_time_equal_a_fresh_tally(before: list, afte
 def test_a_found_order_without_status_is_counted_as_such() -> None:
     counted = tally([LookupResult(0, "a", Outcome.FOUND, _order(None)), LookupResult(1, "b")])
     assert counted.line() == "2 orders: 1 found (1 no status); 1 not looked up"
+    assert counted.line("still to look up") == "2 orders: 1 found (1 no status); 1 still to look up"
 
 
 @pytest.mark.parametrize(

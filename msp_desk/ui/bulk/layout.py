@@ -41,9 +41,9 @@ _WIDTHS = {
     FINANCIAL: 110,
     AMOUNT: 72,
     CURRENCY: 66,
-    CREATED: 136,
-    REASON: 140,
-    ERROR: 200,
+    CREATED: 142,
+    REASON: 125,
+    ERROR: 150,  # the last column stretches over the rest
 }
 
 
@@ -120,7 +120,7 @@ def lay_out(page: BulkPage) -> QSplitter:
     splitter.addWidget(right)
     splitter.setStretchFactor(0, 0)
     splitter.setStretchFactor(1, 1)
-    splitter.setSizes([240, 960])
+    splitter.setSizes([220, 980])
     layout = QVBoxLayout(page)
     layout.setContentsMargins(12, 12, 12, 12)
     layout.addWidget(splitter)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QComboBox, QProgressBar, QSpinBox, QWidget
 from msp_desk.bulk.engine import DEFAULT_CONCURRENCY, MAX_CONCURRENCY, PassEnd, PassSummary, Progress
 from msp_desk.bulk.ids import OrderIds
 from msp_desk.bulk.progress_words import end_line, progress_line
-from msp_desk.bulk.results import LookupResult
+from msp_desk.bulk.results import NOT_LOOKED_UP, LookupResult
 from msp_desk.ui.bulk.export_file import ExportResults, copy_results
 from msp_desk.ui.bulk.ids_input import IdsInput, button
 from msp_desk.ui.bulk.import_file import ImportFile
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from msp_desk.ui.services.operations import Failure
 
 WORDS_INTERVAL_MS = 250
+STILL_TO_LOOK_UP = "still to look up"
 
 
 class BulkPage(QWidget):
@@ -254,7 +255,7 @@ class BulkPage(QWidget):
     def _refresh_counts(self) -> None:
         counts = self.model.tally()
         if counts.total:
-            self.summary.show_info(counts.line())
+            self.summary.show_info(counts.line(STILL_TO_LOOK_UP if self.model.running else NOT_LOOKED_UP))
         else:
             self.summary.show_hint("No results yet.")
         pending = "Waiting" if self.model.running else "Not looked up"
