@@ -25,6 +25,10 @@ from msp_desk.ui.widgets.labels import MessageLabel
 
 PARSE_DELAY_MS = 250
 SHOWN_SKIPS = 500  # a list of more tells nobody more
+# Up to this many imported ids are listed in the box; filling it with 100,000 lines would hold the
+# window for half a second, and nobody reads them there.
+LISTED_IDS = 10_000
+PLACEHOLDER = "ORD-1001\nORD-1002\nORD-1003\n…"
 
 
 def button(parent: QWidget, text: str, name: str, tip: str) -> QPushButton:
@@ -45,12 +49,13 @@ class IdsInput(QWidget):
         self._unit = "line"
         self._source = ""
         self._filling = False
+        self._listed = True  # the box holds the ids; False after an import too long to list
 
         self.box = QPlainTextEdit(self)
         self.box.setObjectName("bulkIds")
         self.box.setAccessibleName("Order ids")
         self.box.setTabChangesFocus(True)
-        self.box.setPlaceholderText("ORD-1001\nORD-1002\nORD-1003\n…")
+        self.box.setPlaceholderText(PLACEHOLDER)
         label = QLabel("&Order ids, one a line (or separated by commas, semicolons or spaces):", self)
         label.setWordWrap(True)
         label.setBuddy(self.box)
@@ -91,7 +96,7 @@ class IdsInput(QWidget):
         self._parse_timer.setInterval(PARSE_DELAY_MS)
         self._parse_timer.timeout.connect(self._parse)
         self.box.textChanged.connect(self._edited)
-        self.clear_button.clicked.connect(self.box.clear)
+        self.clear_button.clicked.connect(self.clear)
         self._show()
 
     # -- what it holds ---------------------------------------------------------
@@ -105,23 +110,36 @@ class IdsInput(QWidget):
 
     @property
     def has_text(self) -> bool:
-        return not self.box.document().isEmpty()
+        return not self.box.document().isEmpty() or not self._listed
 
     def show_file_ids(self, ids: OrderIds, source: str) -> None:
         """Ids read from a file's column; ``source`` names the file and column."""
         self._parse_timer.stop()
+        self._listed = len(ids) <= LISTED_IDS
         self._filling = True
         try:
-            self.box.setPlainText("\n".join(ids.ids))
+            self.box.setPlainText("\n".join(ids.ids) if self._listed else "")
         finally:
             self._filling = False
+        if not self._listed:
+            self.box.setPlaceholderText(
+                f"{len(ids):,} order ids from {source}: too many to list here. Clear to paste ids instead."
+            )
         self._ids, self._unit, self._source = ids, "row", source
         self._show()
+        self.set_locked(False)
         self.changed.emit()
 
+    def clear(self) -> None:
+        self._listed = True
+        self.box.setPlaceholderText(PLACEHOLDER)
+        self.set_locked(False)
+        self.box.clear()
+        self._parse()
+
     def set_locked(self, locked: bool) -> None:
-        """During a run the ids stay as they were looked up."""
-        self.box.setReadOnly(locked)
+        """During a run the ids stay as they were looked up; a long import is not editable either."""
+        self.box.setReadOnly(locked or not self._listed)
         self.import_button.setEnabled(not locked)
         self.clear_button.setEnabled(not locked)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QFileDialog
 
 from msp_desk.ui.bulk.column_chooser import ColumnChooser
@@ -193,3 +193,39 @@ def test_a_file_that_cannot_be_used_is_a_message_not_a_crash(
     assert "Older .xls files must be saved as .xlsx or CSV first." in page.message.text()
     assert page.importer.dialog is None
     assert crashes == []
+
+
+def test_a_big_file_is_read_off_the_window_thread(
+    qtbot, page: BulkPage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    count = 100_000
+    path = tmp_path / "export.csv"
+    with path.open("w", encoding="utf-8", newline="") as file:
+        file.write("order_id,amount\n")
+        file.writelines(f"BIG-{i:06d},10.00\n" for i in range(count))
+    choose_file(monkeypatch, path)
+    dialog = open_chooser(qtbot, page)
+    assert dialog.column_combo.currentText() == "order_id"
+
+    ticks_while_reading: list[bool] = []
+    heartbeat = QTimer(page)
+    heartbeat.setInterval(10)
+    heartbeat.timeout.connect(lambda: ticks_while_reading.append(page.ops.busy("import")))
+    heartbeat.start()
+    click(qtbot, dialog.use_button)
+    qtbot.waitUntil(lambda: len(page.input.ids()) == count, timeout=60_000)
+    heartbeat.stop()
+    # The window's own loop kept running while the column was read.
+    assert ticks_while_reading.count(True) >= 3
+
+    assert page.input.count.text() == "100,000 order ids to look up from export.csv, column “order_id”."
+    # Too many to list in the box: it says so, and cannot be edited until cleared.
+    assert page.input.box.toPlainText() == ""
+    assert page.input.box.placeholderText().startswith("100,000 order ids from export.csv")
+    assert page.input.box.isReadOnly()
+    assert page.look_up_button.isEnabled()
+    click(qtbot, page.input.clear_button)
+    assert not page.input.box.isReadOnly()
+    assert len(page.input.ids()) == 0
+    assert page.input.count.text() == "Paste order ids above, or import a file."
+    assert not page.look_up_button.isEnabled()
