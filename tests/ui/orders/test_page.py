@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from msp_desk.ui.orders.page import OrdersPage
 from msp_desk.ui.services.context import AppContext
+from tests.ui.conftest import replace_text
 from tests.ui.orders.conftest import orders_with_id, pick, sandbox_key
 
 pytestmark = pytest.mark.webengine
@@ -245,3 +246,34 @@ def test_problem_text_stays_readable_on_a_dark_palette(qtbot, page: OrdersPage) 
     assert problem.palette().color(QPalette.ColorRole.Window).name() == "#202124"  # the rest follows
     page.setPalette(QPalette(QColor("#f0f0f0")))
     assert problem.palette().color(QPalette.ColorRole.WindowText).name() == "#c62828"
+
+
+def test_the_form_follows_the_profiles_default_webhook_but_keeps_what_was_typed(
+    qtbot, page: OrdersPage, context: AppContext
+) -> None:
+    from msp_desk.api.environments import Environment
+    from msp_desk.credentials.profiles import Profile
+
+    url_field = page.form.fields["notification_url"]
+    profile = context.profiles.store.add(
+        Profile(name="Shop", environment=Environment.SANDBOX, notification_url="http://127.0.0.1:9/old"),
+        "x" * 40,
+    )
+    context.profiles.set_active(profile)
+    assert url_field.text() == "http://127.0.0.1:9/old"
+
+    # The default changes elsewhere (the webhooks screen): the untouched field follows.
+    changed = context.profiles.store.update(
+        profile.model_copy(
+            update={"notification_url": "http://127.0.0.1:9/new", "notification_method": "GET"}
+        )
+    )
+    context.profiles.notify_changed()
+    assert url_field.text() == "http://127.0.0.1:9/new"
+    assert page.form.notification_method.currentText() == "GET"
+
+    # A URL typed for this order stays when the default changes again.
+    replace_text(qtbot, url_field, "http://127.0.0.1:9/typed")
+    context.profiles.store.update(changed.model_copy(update={"notification_url": "http://127.0.0.1:9/newer"}))
+    context.profiles.notify_changed()
+    assert url_field.text() == "http://127.0.0.1:9/typed"
