@@ -75,12 +75,14 @@ class WebhooksPage(QWidget):
         self.environment_badge.setStyleSheet(environment_style(environment))
         self.site_tab.set_profile(profile, switched=switched)
         self.doctor_tab.set_profile(profile)
-        self._refresh_profiles()
+        self._refresh_profiles(choose_active=switched)
 
-    def _refresh_profiles(self) -> None:
+    def _refresh_profiles(self, *, choose_active: bool = False) -> None:
         profiles = self.context.profiles
         if profiles.is_ready:
-            self.signature_tab.show_profiles(profiles.profiles(), profiles.active())
+            self.signature_tab.show_profiles(
+                profiles.profiles(), profiles.active(), choose_active=choose_active
+            )
 
     def _site_shown(self, site: SiteSnapshot) -> None:
         self.doctor_tab.offer(site.notification_url, site.notification_method)

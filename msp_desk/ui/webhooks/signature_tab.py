@@ -141,11 +141,11 @@ class SignatureTab(QWidget):
 
     # -- the key ---------------------------------------------------------------
 
-    def show_profiles(self, profiles: list[Profile], active: Profile) -> None:
-        """Offer every profile's key (the active one chosen), and a pasted key."""
+    def show_profiles(self, profiles: list[Profile], active: Profile, *, choose_active: bool) -> None:
+        """Offer every profile's key and a pasted one; ``choose_active`` picks the active profile's."""
         from msp_desk.ui.widgets.colours import environment_label
 
-        wanted = self.key_combo.currentData() if self.key_combo.count() else active.id
+        wanted = active.id if choose_active or not self.key_combo.count() else self.key_combo.currentData()
         self.key_combo.blockSignals(True)
         self.key_combo.clear()
         for profile in profiles:

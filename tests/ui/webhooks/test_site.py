@@ -312,3 +312,18 @@ def test_the_sites_key_is_never_on_screen_in_the_log_or_in_a_file(
     assert any(p.name == "profiles.json" for p in files)
     for path in files:
         assert key.encode() not in path.read_bytes(), path
+
+
+def test_switching_profiles_loads_the_other_website_and_drops_the_edit(
+    qtbot, context: AppContext, stand_in: LoopbackStandIn
+) -> None:
+    page = open_page(qtbot, context)
+    tab = page.site_tab
+    replace_text(qtbot, tab.form.edits["name"], "Half-typed name")
+    stand_in.sent.clear()
+    use_profile(context, Environment.LIVE, "Webshop NL (Live)")
+    qtbot.waitUntil(lambda: tab.site is not None and not page.busy, timeout=15000)
+    assert ("api.multisafepay.com", "GET", "/v1/json/me") in stand_in.sent
+    assert tab.form.edits["name"].text() == "Sandbox website"
+    assert page.profile_label.text() == "Profile “Webshop NL (Live)”"
+    assert page.signature_tab.key_combo.currentText() == "Profile “Webshop NL (Live)” (LIVE)"
