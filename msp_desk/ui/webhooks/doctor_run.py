@@ -1,25 +1,22 @@
 """Running the endpoint doctor in a job: each step reported as it starts and ends, stoppable at any moment.
 
 The doctor stops through its own cancel token, which also shuts down a socket
-it is waiting on. A small watcher ties that token to the job's cancellation,
-so Stop, a newer check and closing the app all end the check at once.
+it is waiting on; the job's cancellation calls it, so Stop, a newer check and
+closing the app all end the check at once.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from msp_desk.ui.services.tasks import TaskCancelled, TaskContext
+from msp_desk.ui.services.tasks import TaskContext
 
 if TYPE_CHECKING:
     from msp_desk.credentials.profiles import Profile
     from msp_desk.ui.webhooks.doctor_tab import DoctorTab
-    from msp_desk.webhooks.doctor import DoctorOptions, EndpointDoctor
+    from msp_desk.webhooks.doctor import DoctorOptions
     from msp_desk.webhooks.report import DoctorReport
-
-_WATCH_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
@@ -32,14 +29,6 @@ class Unsigned:
 @dataclass(frozen=True)
 class Started:
     step: str
-
-
-def _watch(ctx: TaskContext, doctor: EndpointDoctor, finished: threading.Event) -> None:
-    try:
-        while not finished.is_set():
-            ctx.wait(_WATCH_SECONDS)
-    except TaskCancelled:
-        doctor.cancel()
 
 
 class RunDoctor:
@@ -68,16 +57,9 @@ class RunDoctor:
             doctor = EndpointDoctor(url, api_key=key, options=options)
             del key
             ctx.report(doctor.setup)
-            finished = threading.Event()
-            threading.Thread(
-                target=_watch, args=(ctx, doctor, finished), name="webhook-check-watch", daemon=True
-            ).start()
-            try:
-                return doctor.run(
-                    on_start=lambda step, _title: ctx.report(Started(step)), on_result=ctx.report
-                )
-            finally:
-                finished.set()
+            # Stop reaches a socket the doctor waits on at once, not after a poll.
+            ctx.on_cancel(doctor.cancel)
+            return doctor.run(on_start=lambda step, _title: ctx.report(Started(step)), on_result=ctx.report)
 
         tab.begin(url)
         tab.ops.run(
