@@ -32,6 +32,12 @@ def _bulk(context: AppContext) -> QWidget:
     return BulkPage(context)
 
 
+def _webhooks(context: AppContext) -> QWidget:
+    from msp_desk.ui.webhooks.page import WebhooksPage
+
+    return WebhooksPage(context)
+
+
 def _profiles(context: AppContext) -> QWidget:
     from msp_desk.ui.profiles.page import ProfilesPage
 
@@ -42,6 +48,7 @@ def _profiles(context: AppContext) -> QWidget:
 AREAS: tuple[tuple[str, str, str, Callable[[AppContext], QWidget], str], ...] = (
     ("orders", "New order", "orders", _orders, "Send a direct card order and follow 3-D Secure"),
     ("bulk", "Bulk lookup", "bulk", _bulk, "The status of many orders at once, from a list or a spreadsheet"),
+    ("webhooks", "Webhooks", "webhooks", _webhooks, "A website's webhook setup: check, prove, fix"),
     ("profiles", "Profiles", "profiles", _profiles, "Connection profiles and API keys"),
 )
 
