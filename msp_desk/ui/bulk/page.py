@@ -144,10 +144,12 @@ class BulkPage(QWidget):
             self.say("The profiles are still loading; try again in a moment.", True)
             return
         self.say("", False)
-        self.model.start(ids)
         self.model.set_running(True)
-        self.progress_text.show_hint(f"Starting the lookup of {len(ids):,} orders…")
+        # The run first: it freezes the objects there are out of the garbage collector's scans, which
+        # the thousand rows made next would otherwise set off (see run.py).
         self.run.look_up(ids, self.concurrency.value())
+        self.model.start(ids)
+        self.progress_text.show_hint(f"Starting the lookup of {len(ids):,} orders…")
         self._refresh_counts()
         self.update_buttons()
 

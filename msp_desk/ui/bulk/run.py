@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import gc
 import threading
+from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -46,33 +47,43 @@ START_LANE = "start"
 
 
 class _Feed:
-    """What the worker threads leave for the UI thread: new results, the latest progress, the pass's end."""
+    """What the worker threads leave for the UI thread: new results, the latest progress, the pass's end.
+
+    No lock: a worker that took one and then waited for the interpreter lock behind 31 others would
+    hold the UI thread waiting too. A deque's append and popleft, and assigning an attribute, are
+    each atomic in CPython.
+    """
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._results: list[LookupResult] = []
-        self._progress: Progress | None = None
+        self._results: deque[LookupResult] = deque()
+        self._progress: Progress | None = None  # written by the workers only
         self._summary: PassSummary | None = None
+        self._taken: tuple[Progress | None, PassSummary | None] = (None, None)  # the UI thread's only
 
     def on_result(self, result: LookupResult, progress: Progress) -> None:
-        with self._lock:
-            self._results.append(result)
-            self._progress = progress
+        self._results.append(result)
+        self._progress = progress
 
     def on_paused(self, seconds: float, progress: Progress) -> None:
-        with self._lock:
-            self._progress = progress
+        self._progress = progress
 
     def on_finished(self, summary: PassSummary) -> None:
-        with self._lock:
-            self._summary = summary
-            self._progress = summary.progress
+        self._progress = summary.progress
+        self._summary = summary
 
     def take(self) -> tuple[list[LookupResult], Progress | None, PassSummary | None]:
-        with self._lock:
-            taken = (self._results, self._progress, self._summary)
-            self._results, self._progress, self._summary = [], None, None
-        return taken
+        """What is new since the last call. Only the workers write the fields and only this reads them,
+        so nothing written meanwhile is lost."""
+        # The end first: the engine reports it after the pass's last result, so once it is here
+        # every result of the pass is in the deque already.
+        summary, progress = self._summary, self._progress
+        new_progress = progress if progress is not self._taken[0] else None
+        new_summary = summary if summary is not self._taken[1] else None
+        self._taken = (progress, summary)
+        results = []
+        while self._results:
+            results.append(self._results.popleft())
+        return results, new_progress, new_summary
 
 
 class _Engine:
