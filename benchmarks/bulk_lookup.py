@@ -84,7 +84,11 @@ def sandbox_process() -> Iterator[str]:
         yield server.stdout.readline().split(": ", 1)[1].strip()
     finally:
         server.terminate()
-        server.wait(10)
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:  # a connection left open holds uvicorn's graceful shutdown
+            server.kill()
+            server.wait()
 
 
 def create_orders(base_url: str, ids: list[str]) -> None:
