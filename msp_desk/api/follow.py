@@ -42,15 +42,25 @@ def follow_order(
     backoff: Backoff | None = None,
     wait: Callable[[float], None] = time.sleep,
     report: Callable[[str], None] | None = None,
+    answered: Callable[[ApiResponse[Order]], None] | None = None,
+    settled: Callable[[str | None], bool] = is_final,
 ) -> ApiResponse[Order]:
-    """GET the order until it is final or the backoff's time is up; returns the last answer."""
+    """GET the order until it is settled or the backoff's time is up; returns the last answer.
+
+    ``answered`` sees every answer as it arrives (a screen shows each one);
+    ``settled`` says which statuses end the following (by default the final ones).
+    """
     response = client.get_order(order_id)
+    if answered is not None:
+        answered(response)
     for delay in (backoff or Backoff()).delays():
         status = response.data.status or "unknown"
-        if is_final(status):
+        if settled(response.data.status):
             break
         if report is not None:
             report(f"Order is {status}; asking again in {delay:.1f} s…")
         wait(delay)
         response = client.get_order(order_id)
+        if answered is not None:
+            answered(response)
     return response
