@@ -72,7 +72,16 @@ _VERSION_2 = [
     "CREATE INDEX events_order ON events (profile_id, order_id, id)",
 ]
 
-MIGRATIONS: list[list[str]] = [[_VERSION_1], _VERSION_2]
+_VERSION_3 = [
+    # The newest-first indexes carry the order key too, so a search for a common prefix ("o")
+    # walks them newest first and tests each id inside the index, never reading the rows it skips.
+    "DROP INDEX IF EXISTS orders_profile_created",
+    "CREATE INDEX orders_profile_created ON orders (profile_id, created, order_key)",
+    "DROP INDEX IF EXISTS orders_created",
+    "CREATE INDEX orders_created ON orders (created, order_key)",
+]
+
+MIGRATIONS: list[list[str]] = [[_VERSION_1], _VERSION_2, _VERSION_3]
 VERSION = len(MIGRATIONS)
 _UNREADABLE = {sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT}
 
