@@ -88,7 +88,6 @@ _TONES = {
     "completed": "good",
     "shipped": "good",
     "declined": "bad",
-    "expired": "bad",
     "chargeback": "bad",
     "initialized": "waiting",
     "uncleared": "waiting",
@@ -97,6 +96,7 @@ _TONES = {
     "partial_refunded": "returned",
     "void": "stopped",
     "cancelled": "stopped",
+    "expired": "stopped",
 }
 
 

@@ -18,12 +18,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 MSP_ZONE = "Europe/Amsterdam"
 SANDBOX = "sandbox"
+UTC = "utc"
+"""Not an environment: this app's own times (the history's ``updated_at``), which it writes in UTC."""
 _SHOWN = "%Y-%m-%d %H:%M:%S"
 
 
 def source_zone(environment: str) -> dt.tzinfo | None:
     """The zone an environment's times are written in; None when the zone database lacks it."""
-    if environment.lower() == SANDBOX:
+    if environment.lower() in (SANDBOX, UTC):
         return dt.UTC
     try:
         return ZoneInfo(MSP_ZONE)
@@ -71,5 +73,5 @@ def as_sent(value: dt.datetime | str | None, environment: str) -> str:
     parsed = _parsed(value)
     if parsed is None:
         return "" if value is None else str(value)
-    where = "UTC" if environment.lower() == SANDBOX else "Amsterdam time"
+    where = "UTC" if environment.lower() in (SANDBOX, UTC) else "Amsterdam time"
     return f"{parsed.replace(tzinfo=None).isoformat(timespec='seconds')} as sent, read as {where}"

@@ -26,6 +26,8 @@ NEW_YORK = ZoneInfo("America/New_York")
         # The local sandbox writes UTC.
         ("2024-07-01T16:12:47", "sandbox", AMSTERDAM, "2024-07-01 18:12:47 CEST"),
         ("2024-01-01T00:30:00", "sandbox", AMSTERDAM, "2024-01-01 01:30:00 CET"),
+        # This app's own times (the history's last update) are UTC.
+        ("2024-07-01T16:12:47", "utc", AMSTERDAM, "2024-07-01 18:12:47 CEST"),
         # A time that carries its zone is taken at its word.
         ("2024-07-01T16:12:47+00:00", "live", AMSTERDAM, "2024-07-01 18:12:47 CEST"),
         (dt.datetime(2024, 7, 1, 16, 12, 47), "live", UTC, "2024-07-01 14:12:47 UTC"),
