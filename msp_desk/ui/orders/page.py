@@ -162,6 +162,11 @@ class OrdersPage(QWidget):
             return self._context.sandbox.base_url or SANDBOX_URL_PLACEHOLDER
         return base_url_for(self.profile.environment)
 
+    def _environment(self) -> str:
+        """The environment the shown order lives in: it decides how its times are read."""
+        profile = self.flow.profile if self.flow is not None else self.profile
+        return profile.environment.value if profile is not None else "sandbox"
+
     def _order_exists(self) -> bool:
         return self.flow is not None and self.flow.exists
 
@@ -252,7 +257,9 @@ class OrdersPage(QWidget):
     def _on_answered(self, response: ApiResponse[Order]) -> None:
         # The card goes first, whatever happens next.
         self.form.clear_card()
-        self.result.show_order(response, waiting=not is_final(response.data.status))
+        self.result.show_order(
+            response, waiting=not is_final(response.data.status), environment=self._environment()
+        )
         if response.reconciled:
             self.result.show_note(
                 "The first answer was lost on the way; the order was looked up and exists once. "
@@ -296,7 +303,7 @@ class OrdersPage(QWidget):
     def _on_finished(self, response: ApiResponse[Order]) -> None:
         order = response.data
         final = is_final(order.status)
-        self.result.show_order(response, waiting=not final)
+        self.result.show_order(response, waiting=not final, environment=self._environment())
         self.tabs.setCurrentIndex(RESULT_TAB)
         if final:
             self.message.show_info(
