@@ -69,7 +69,8 @@ def _costs(costs: list[Cost] | None) -> str:
     known = [cost.amount for cost in costs if cost.amount is not None]
     lines = [f"{_euros(sum(known, Decimal(0)))} in all"]
     for cost in costs:
-        about = " ".join(part for part in (cost.type or "", cost.description or "") if part)
+        # The description says what the fee is ("0.20 % For Visa Transactions"); the type says less.
+        about = cost.description or cost.type or ""
         lines.append(f"{_euros(cost.amount)}: {about}" if about else _euros(cost.amount))
     return "\n".join(lines)
 
@@ -114,7 +115,7 @@ def _related(
         rows.append(
             RelatedRow(
                 type=_text((item.type or "").replace("_", " ").replace("-", " ").capitalize()),
-                status=_text(item.status),
+                status=status_words(item.status) if item.status else NONE,
                 amount=_money(item.amount, item.currency or currency),
                 created=local_time(item.created, environment, zone=zone),
                 transaction_id=_text(item.transaction_id),

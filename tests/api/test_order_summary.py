@@ -45,8 +45,8 @@ def test_a_3ds_paid_order_in_words() -> None:
     # Costs are euros in MultiSafepay's answer, not cents.
     assert values["costs"].splitlines() == [
         "0.05 EUR in all",
-        "0.03 EUR: SYSTEM 0.03 EUR For Visa Transactions",
-        "0.02 EUR: SYSTEM 0.20 % For Visa Transactions",
+        "0.03 EUR: 0.03 EUR For Visa Transactions",
+        "0.02 EUR: 0.20 % For Visa Transactions",
     ]
     assert (values["var1"], values["custom_info"]) == (NONE, NONE)
     assert summary.related == ()
@@ -81,7 +81,7 @@ def test_related_refunds_and_a_sandbox_order_read_as_utc() -> None:
     assert summary.values["var1"] == "campaign-7"
     assert summary.values["custom_info"] == "custom_1: gift"
     refund, reverse = summary.related
-    assert refund.type == "Refund"
+    assert (refund.type, refund.status) == ("Refund", "Completed")
     assert refund.amount == "0.50 EUR"
     assert refund.created == "2024-07-01 12:00:00 CEST"
     assert refund.transaction_id == "1796160041877000"

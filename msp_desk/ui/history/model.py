@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
 from msp_desk.core.money import format_minor
-from msp_desk.core.statuses import eci_words, status_words, three_ds_words
+from msp_desk.core.statuses import status_words, three_ds_words
 from msp_desk.core.times import UTC, local_time
 from msp_desk.ui.services.tasks import TaskContext
 
@@ -25,7 +25,9 @@ if TYPE_CHECKING:
     from msp_desk.ui.services.operations import Failure
 
 PAGE = 200
-COLUMNS = ("Created", "Order ID", "Status", "Amount", "Card", "3-D Secure", "From", "Last update")
+COLUMNS = ("Order ID", "Status", "Amount", "Created", "Card", "3-D Secure", "From", "Last update")
+WIDTHS = (190, 130, 100, 180, 120, 200, 100, 180)
+"""Fixed first widths: sizing columns to their contents would read every row the table holds."""
 AMOUNT_COLUMN = COLUMNS.index("Amount")
 ORDER_ID_COLUMN = COLUMNS.index("Order ID")
 INITIATOR = "history"
@@ -41,16 +43,16 @@ def cells(entry: HistoryEntry) -> Row:
         part for part in (entry.card_brand, f"••••{entry.card_last4}" if entry.card_last4 else "") if part
     )
     authentication = entry.authentication
-    three_ds = ""
+    three_ds = "—"
     if authentication.get("status"):
         three_ds = three_ds_words(authentication["status"])
         if authentication.get("eci"):
-            three_ds += f", ECI {eci_words(authentication['eci'], entry.card_brand)}"
+            three_ds += f", ECI {authentication['eci']}"
     return (
-        local_time(entry.created, entry.environment) if entry.created else "",
         entry.order_id,
         status,
         amount,
+        local_time(entry.created, entry.environment) if entry.created else "",
         card,
         three_ds,
         "sent from here" if entry.source == "submitted" else "looked up",

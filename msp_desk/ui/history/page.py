@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from msp_desk.core.statuses import ORDER_STATUSES
-from msp_desk.ui.history.model import HistoryModel
+from msp_desk.ui.history.model import WIDTHS, HistoryModel
 from msp_desk.ui.widgets.filters import OptionalDate, chosen_status, status_combo
 from msp_desk.ui.widgets.focus import set_tab_chain
 from msp_desk.ui.widgets.labels import MessageLabel
@@ -72,11 +71,12 @@ class HistoryPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
-        # Fixed widths: sizing columns to their contents would read every row the table holds.
+        self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        header.setDefaultSectionSize(150)
+        for column, width in enumerate(WIDTHS):
+            header.resizeSection(column, width)
         self.table.setToolTip("Enter or double-click looks the order up again")
         self.count = MessageLabel("How many orders match", self)
         self.count.setObjectName("historyCount")
@@ -108,26 +108,19 @@ class HistoryPage(QWidget):
         return button
 
     def _lay_out(self) -> None:
-        filters = QGridLayout()
-        search_label = QLabel("Order &ID starts with:", self)
-        search_label.setBuddy(self.search_edit)
-        filters.addWidget(search_label, 0, 0)
-        filters.addWidget(self.search_edit, 0, 1, 1, 3)
-        filters.addWidget(self.clear_button, 0, 4)
-        for column, (text, widget) in enumerate(
-            (
-                ("&Status:", self.status),
-                ("Created fro&m:", self.created_from),
-                ("&until:", self.created_until),
-            )
+        filters = QHBoxLayout()
+        for text, widget, stretch in (
+            ("Order &ID starts with:", self.search_edit, 3),
+            ("&Status:", self.status, 1),
+            ("Created fro&m:", self.created_from, 0),
+            ("&until:", self.created_until, 0),
         ):
             label = QLabel(text, self)
             label.setBuddy(widget)
-            row = QHBoxLayout()
-            row.addWidget(label)
-            row.addWidget(widget, 1)
-            filters.addLayout(row, 1, column if column == 0 else column + 1, 1, 2 if column == 0 else 1)
-        filters.setColumnStretch(1, 1)
+            filters.addWidget(label)
+            filters.addWidget(widget, stretch)
+            filters.addSpacing(8)
+        filters.addWidget(self.clear_button)
         table_label = QLabel("Or&ders, newest first:", self)
         table_label.setBuddy(self.table)
         bottom = QHBoxLayout()

@@ -20,7 +20,9 @@ def site_of(profile: Profile) -> str:
     return "this profile's website"
 
 
-def ask(parent: QWidget, profile: Profile, *, verb: str, question: str, details: str, name: str) -> bool:
+def ask(
+    parent: QWidget, profile: Profile, *, verb: str, question: str, details: str, name: str, no: str
+) -> bool:
     """``question`` names what happens; Live says LIVE, in red, with Cancel as the default answer."""
     where = f"{site_of(profile)} ({profile.name})"
     if profile.environment.value == "live":
@@ -37,6 +39,6 @@ def ask(parent: QWidget, profile: Profile, *, verb: str, question: str, details:
         f"{verb}?",
         f"{question} on {where}, {environment}?\n\n{details}",
         yes=verb,
-        no="Keep the order as it is",
+        no=no,
         name=name,
     )

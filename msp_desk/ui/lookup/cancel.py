@@ -57,6 +57,7 @@ class CancelOrder:
             question=question,
             details=details,
             name="cancelConfirmation",
+            no="Keep the order",
         ):
             page.tell_info("Not cancelled.")
             return

@@ -99,6 +99,7 @@ class RefundOrder:
             question=question,
             details=details,
             name="refundConfirmation",
+            no="Don't refund",
         ):
             page.tell_info("Not refunded.")
             return

@@ -46,6 +46,7 @@ class RefundForm(QDialog):
         super().__init__(parent)
         self.setObjectName("refundForm")
         self.setWindowTitle(f"Refund order {order_id}")
+        self.setMinimumWidth(440)
         self._order_id, self._currency, self._left = order_id, currency, left
         self.plan: RefundPlan | None = None
 

@@ -37,30 +37,31 @@ if TYPE_CHECKING:
     from msp_desk.ui.services.operations import Failure
 
 PAGE_SIZE = 50
+# What a person scans for first comes first: which order, how it stands, how much, when.
 COLUMNS = (
-    "Created",
     "Order ID",
-    "Type",
     "Status",
-    "Financial status",
     "Amount",
+    "Created",
+    "Type",
+    "Financial status",
     "Payment method",
     "Transaction ID",
 )
 AMOUNT_COLUMN = COLUMNS.index("Amount")
-ORDER_ID_ROLE = Qt.ItemDataRole.UserRole
+ORDER_ID_COLUMN = COLUMNS.index("Order ID")
 
 
 def _cells(item: Transaction, environment: str) -> tuple[str, ...]:
     amount = format_minor(item.amount, item.currency) if item.amount is not None and item.currency else ""
     sign = "−" if (item.debit_credit or "").upper() == "D" and amount else ""
     return (
-        local_time(item.created, environment),
         str(item.order_id or ""),
-        (item.type or "").replace("_", " "),
         status_words(item.status) if item.status else "",
-        status_words(item.financial_status) if item.financial_status else "",
         sign + amount,
+        local_time(item.created, environment),
+        (item.type or "").replace("_", " "),
+        status_words(item.financial_status) if item.financial_status else "",
         item.payment_method or "",
         str(item.transaction_id or ""),
     )
@@ -94,8 +95,6 @@ class TransactionsModel(QAbstractTableModel):
         row = self._rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return row[index.column()]
-        if role == ORDER_ID_ROLE:
-            return row[1]
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == AMOUNT_COLUMN:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -114,7 +113,7 @@ class TransactionsModel(QAbstractTableModel):
         self.endInsertRows()
 
     def order_id(self, row: int) -> str:
-        return self._rows[row][1] if 0 <= row < len(self._rows) else ""
+        return self._rows[row][ORDER_ID_COLUMN] if 0 <= row < len(self._rows) else ""
 
 
 class TransactionsPanel(QWidget):
@@ -154,6 +153,7 @@ class TransactionsPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setToolTip("Enter or double-click opens the order")
@@ -277,6 +277,8 @@ class TransactionsPanel(QWidget):
             self.model.replace(page.transactions, environment)
         self._cursor = page.next_cursor
         self.more_button.setEnabled(self._cursor is not None)
+        if not more:
+            self.table.resizeColumnsToContents()  # one page: a few dozen rows to measure
         shown = self.model.rowCount()
         if shown == 0:
             self.note.show_info("No transactions match.")

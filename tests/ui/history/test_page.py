@@ -85,8 +85,8 @@ def test_looked_up_orders_are_listed_searched_and_reopened(
     assert _ids(history) == made[::-1]
     assert history.count.text() == "3 orders with “Local sandbox”."
     first = [history.model.index(0, column).data() for column in range(history.model.columnCount())]
-    assert first[1:5] == [made[2], "Completed", "25.00 EUR", "VISA ••••3335"]
-    assert first[6] == "looked up"
+    assert first[:3] == [made[2], "Completed", "25.00 EUR"]
+    assert (first[4], first[6]) == ("VISA ••••3335", "looked up")
 
     replace_text(qtbot, history.search_edit, "kEPT")  # the start of the id, in any case
     qtbot.waitUntil(lambda: _quiet(history) and _ids(history) == made[1::-1], timeout=10000)
@@ -116,8 +116,7 @@ def test_the_list_follows_changes_and_survives_a_restart(
     qtbot.waitUntil(lambda: shown(lookup, order_id) and not lookup.watch.busy, timeout=10000)
     history = _history(window)
     qtbot.waitUntil(lambda: _quiet(history) and _ids(history) == [order_id], timeout=10000)
-    status = history.model.index(0, 2)
-    assert status.data() == "Completed"
+    assert history.model.index(0, 1).data() == "Completed"
 
     # A refund on the lookup screen reaches the history without anyone refreshing it.
     lookup = _lookup(window)
@@ -125,7 +124,7 @@ def test_the_list_follows_changes_and_survives_a_restart(
     qtbot.waitUntil(lambda: lookup.refund.form is not None and lookup.refund.form.isVisible(), timeout=5000)
     assert lookup.refund.form is not None
     click(qtbot, lookup.refund.form.continue_button)
-    qtbot.waitUntil(lambda: history.model.index(0, 2).data() == "Refunded", timeout=15000)
+    qtbot.waitUntil(lambda: history.model.index(0, 1).data() == "Refunded", timeout=15000)
 
     # Another run of the app on the same data folder finds it again.
     again = AppContext()
@@ -134,7 +133,7 @@ def test_the_list_follows_changes_and_survives_a_restart(
         page = HistoryPage(again)
         qtbot.addWidget(page)
         qtbot.waitUntil(lambda: _quiet(page) and _ids(page) == [order_id], timeout=10000)
-        assert page.model.index(0, 2).data() == "Refunded"
+        assert page.model.index(0, 1).data() == "Refunded"
     finally:
         again.close()
 
@@ -170,7 +169,7 @@ def test_a_hundred_thousand_orders_open_and_search(qtbot, context: AppContext, m
     assert page.count.text() == "100,000 orders with “Local sandbox”."
     assert _ids(page)[:2] == ["ORD-099999", "ORD-099998"]
     assert page.model.rowCount() < ROWS, "rows are read a page at a time, not all at once"
-    assert page.model.index(0, 5).data() == "authenticated (Y), ECI 05 (fully authenticated)"
+    assert page.model.index(0, 5).data() == "authenticated (Y), ECI 05"
 
     # Scrolling to the end reads the next page.
     before = page.model.rowCount()
@@ -183,6 +182,6 @@ def test_a_hundred_thousand_orders_open_and_search(qtbot, context: AppContext, m
     assert _ids(page)[0] == "ORD-012349"
     page.status.setCurrentIndex(page.status.findData("declined"))
     qtbot.waitUntil(lambda: _quiet(page) and page.model.total == 5, timeout=10000)
-    assert all(page.model.index(row, 2).data() == "Declined" for row in range(5))
+    assert all(page.model.index(row, 1).data() == "Declined" for row in range(5))
     heartbeat.stop()
     assert ticks, "the window kept responding while 100,000 orders were searched"

@@ -67,7 +67,7 @@ def test_a_full_refund(qtbot, page: LookupPage, context: AppContext, dialogs: Di
     )
     qtbot.waitUntil(lambda: page.detail.status_badge.text() == "Status: Refunded", timeout=10000)
     assert page.detail.values["left"].text() == "0.00 EUR"
-    assert page.detail.related_rows()[0][:3] == ["Refund", "completed", "25.00 EUR"]
+    assert page.detail.related_rows()[0][:3] == ["Refund", "Completed", "25.00 EUR"]
     assert not page.refund_button.isEnabled(), "nothing is left to refund"
     assert "refunded" in changes
     kinds = [e.kind.value for e in context.history.events(builtin_sandbox_profile().id, order_id)]

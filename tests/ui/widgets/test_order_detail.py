@@ -35,7 +35,7 @@ def test_the_example_order_in_depth_with_its_json_masked_by_field(qtbot) -> None
     assert view.values["threeds"].text() == "authenticated (Y)"
     assert view.values["eci"].text() == "05 (fully authenticated)"
     assert view.tabs.tabText(RELATED_TAB) == "Related transactions (1)"
-    assert view.related_rows() == [["Refund", "completed", "2.00 EUR", "—", "42", "—"]]
+    assert view.related_rows() == [["Refund", "Completed", "2.00 EUR", "—", "42", "—"]]
     raw = view.raw.toPlainText()
     assert f'"transaction_id": {LUHN_VALID_PSP_ID}' in raw
     assert "4111111111111111" not in raw
