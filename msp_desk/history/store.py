@@ -59,8 +59,8 @@ BROAD_PREFIX = 1000
 
 Sorting every match of a short prefix ("o" of 100,000 "ORD-…" ids) took 200 ms;
 walking the orders newest first and keeping those that match finds a page in
-well under a millisecond when matches are that common, and the count (read from
-the order-id index) says which case it is.
+well under a millisecond when matches are that common. Counting up to this
+bound in the order-id index says which case it is.
 """
 
 _ORDER_COLUMNS = (
@@ -250,31 +250,49 @@ class HistoryStore:
 
     def search(self, query: HistoryQuery) -> HistoryPage:
         """One page of the orders matching ``query``, newest first, and how many match in all."""
+        return HistoryPage(self.entries(query), self.count(query))
+
+    def entries(self, query: HistoryQuery) -> list[HistoryEntry]:
+        """The page of ``search`` without the count: what a screen shows first, before "1,234 orders"."""
         if not 1 <= query.limit <= MAX_PAGE:
             raise ValueError(f"limit must be from 1 to {MAX_PAGE}")
         if query.offset < 0:
             raise ValueError("offset must not be negative")
-        where, params = _where(query)
         with self._lock:
-            total = int(self._db.execute(f"SELECT COUNT(*) FROM orders WHERE {where}", params).fetchone()[0])  # noqa: S608
-            if total > BROAD_PREFIX:
-                where, params = _where(query, newest_first=True)
+            where, params = self._page_where(query)
             rows = self._db.execute(
                 # Only fixed clauses are interpolated; every value is a parameter.
                 f"SELECT * FROM orders WHERE {where} ORDER BY {NEWEST_FIRST} LIMIT ? OFFSET ?",  # noqa: S608
                 [*params, query.limit, query.offset],
             ).fetchall()
-        return HistoryPage([_entry(row) for row in rows], total)
+        return [_entry(row) for row in rows]
+
+    def count(self, query: HistoryQuery) -> int:
+        """How many orders match ``query`` in all (its offset and limit aside)."""
+        where, params = _where(query)
+        with self._lock:
+            return int(self._db.execute(f"SELECT COUNT(*) FROM orders WHERE {where}", params).fetchone()[0])  # noqa: S608
+
+    def _page_where(self, query: HistoryQuery) -> tuple[str, list[Any]]:
+        """The WHERE clause a page is read with: a prefix with many matches walks the newest-first index.
+
+        Whether it has many is asked of the order-id index, counting no further than the bound.
+        """
+        where, params = _where(query)
+        if query.order_id_prefix:
+            probe = f"SELECT COUNT(*) FROM (SELECT 1 FROM orders WHERE {where} LIMIT ?)"  # noqa: S608
+            if int(self._db.execute(probe, [*params, BROAD_PREFIX + 1]).fetchone()[0]) > BROAD_PREFIX:
+                return _where(query, newest_first=True)
+        return where, params
 
     def query_plan(self, query: HistoryQuery) -> list[str]:
         """How SQLite runs ``search`` for this query (EXPLAIN QUERY PLAN lines): for tests and tuning."""
-        where, params = _where(query)
         lines = []
         with self._lock:
+            where, params = _where(query)
             count = f"SELECT COUNT(*) FROM orders WHERE {where}"  # noqa: S608
             lines += [str(row[3]) for row in self._db.execute("EXPLAIN QUERY PLAN " + count, params)]
-            if int(self._db.execute(count, params).fetchone()[0]) > BROAD_PREFIX:
-                where, params = _where(query, newest_first=True)
+            where, params = self._page_where(query)
             page = f"SELECT * FROM orders WHERE {where} ORDER BY {NEWEST_FIRST} LIMIT 1"  # noqa: S608
             lines += [str(row[3]) for row in self._db.execute("EXPLAIN QUERY PLAN " + page, params)]
         return lines

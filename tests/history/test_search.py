@@ -103,6 +103,15 @@ def test_a_common_prefix_walks_the_orders_newest_first_and_a_rare_one_reads_the_
     assert any("orders_profile_key (profile_id=? AND order_key>? AND order_key<?)" in line for line in rare)
 
 
+def test_a_page_can_be_read_before_its_count(big: HistoryStore) -> None:
+    query = HistoryQuery(profile_id="p1", order_id_prefix="order-01", offset=5, limit=10)
+    page = big.search(query)
+    assert big.entries(query) == page.entries
+    assert big.count(query) == page.total == 7_500  # order-010000 .. order-019999, three in four on p1
+    with pytest.raises(ValueError, match="limit must be from 1 to 1000"):
+        big.entries(dataclasses.replace(query, limit=0))
+
+
 def test_orders_created_in_the_same_second_keep_one_order(tmp_path: Path) -> None:
     store = HistoryStore(tmp_path / "history.sqlite3")
     for order_id in ("b-2", "a-1", "c-3"):
