@@ -1,10 +1,11 @@
 """The history's search results as a table that fills itself as the view scrolls.
 
-A search asks the store for its first page on a worker; the view then asks
-for more (``canFetchMore``/``fetchMore``) when it scrolls near the end, and
-each further page is read on a worker too, so the UI thread never waits for
-SQLite. The rows' text is made on the worker as well: painting only looks it
-up. A newer search drops whatever an older one still had on its way.
+A search reads its first page on a worker and shows it at once; the count of
+all matches follows from the same job a moment later. The view then asks for
+more (``canFetchMore``/``fetchMore``) when it scrolls near the end, and each
+further page is read on a worker too, so the UI thread never waits for SQLite.
+The rows' text is made on the worker as well: painting only looks it up. A
+newer search drops whatever an older one still had on its way.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ from msp_desk.core.times import UTC, local_time
 from msp_desk.ui.services.tasks import TaskContext
 
 if TYPE_CHECKING:
-    from msp_desk.history.store import HistoryEntry, HistoryPage, HistoryQuery
+    from msp_desk.history.store import HistoryEntry, HistoryQuery
     from msp_desk.ui.services.context import AppContext
     from msp_desk.ui.services.operations import Failure
 
-PAGE = 200
+PAGE = 100
+"""Rows read per page: the first page fills a tall window; the view asks for the next as it scrolls."""
 COLUMNS = ("Order ID", "Status", "Amount", "Created", "Card", "3-D Secure", "From", "Last update")
 WIDTHS = (190, 130, 100, 180, 120, 200, 100, 180)
 """Fixed first widths: sizing columns to their contents would read every row the table holds."""
@@ -64,7 +66,6 @@ def cells(entry: HistoryEntry) -> Row:
 class _Page:
     offset: int
     rows: list[Row]
-    total: int
 
 
 class HistoryModel(QAbstractTableModel):
@@ -77,12 +78,13 @@ class HistoryModel(QAbstractTableModel):
         self._ops = context.operations(self, initiator=INITIATOR)
         self._query: HistoryQuery | None = None
         self._rows: list[Row] = []
-        self._total = 0
+        self._total: int | None = 0  # None: the rows are in, their count is on its way
+        self._full_page = False  # the last page read was full, so there may be more
         self._fetching = False
         self.page_size = PAGE
 
     @property
-    def total(self) -> int:
+    def total(self) -> int | None:
         return self._total
 
     @property
@@ -125,21 +127,17 @@ class HistoryModel(QAbstractTableModel):
         self._ops.move_on("more")
         self._fetching = False
         self._ops.run(
-            self._job(query),
+            self._job(query, count=True),
             name="Search the order history",
             lane="search",
-            on_success=self._first_page,
+            on_progress=self._first_page,
+            on_success=self._counted,
             on_failure=self._failed,
         )
 
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008
-        return (
-            not parent.isValid()
-            and self._query is not None
-            and not self._fetching
-            and not self._ops.busy("search")
-            and len(self._rows) < self._total
-        )
+        more = self._full_page if self._total is None else len(self._rows) < self._total
+        return not parent.isValid() and self._query is not None and not self._fetching and more
 
     def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: B008
         if not self.canFetchMore(parent) or self._query is None:
@@ -147,7 +145,7 @@ class HistoryModel(QAbstractTableModel):
         self._fetching = True
         query = dataclasses.replace(self._query, offset=len(self._rows))
         self._ops.run(
-            self._job(query),
+            self._job(query, count=False),
             name="Read more of the order history",
             lane="more",
             on_success=self._more,
@@ -155,30 +153,38 @@ class HistoryModel(QAbstractTableModel):
             on_cancelled=self._stop_fetching,
         )
 
-    def _job(self, query: HistoryQuery) -> Any:
+    def _job(self, query: HistoryQuery, *, count: bool) -> Any:
         store = self._context.history
 
-        def job(ctx: TaskContext) -> _Page:
-            page: HistoryPage = store.search(query)
-            return _Page(query.offset, [cells(entry) for entry in page.entries], page.total)
+        def job(ctx: TaskContext) -> _Page | int:
+            page = _Page(query.offset, [cells(entry) for entry in store.entries(query)])
+            if not count:
+                return page
+            ctx.report(page)  # the rows first; counting every match can take longer than reading a page
+            return store.count(query)
 
         return job
 
     def _first_page(self, page: _Page) -> None:
         self.beginResetModel()
         self._rows = page.rows
-        self._total = page.total
+        self._total = None
+        self._full_page = len(page.rows) == self.page_size
         self.endResetModel()
-        self.searched.emit(page.total)
+
+    def _counted(self, total: int) -> None:
+        self._total = total
+        self.searched.emit(total)
 
     def _more(self, page: _Page) -> None:
         self._fetching = False
         if page.offset != len(self._rows) or not page.rows:
+            self._full_page = False
             return
+        self._full_page = len(page.rows) == self.page_size
         self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page.rows) - 1)
         self._rows += page.rows
         self.endInsertRows()
-        self._total = page.total
 
     def _stop_fetching(self) -> None:
         self._fetching = False

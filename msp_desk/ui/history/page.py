@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from msp_desk.core.statuses import ORDER_STATUSES
+from msp_desk.history.records import HistoryQuery
 from msp_desk.ui.history.model import WIDTHS, HistoryModel
 from msp_desk.ui.widgets.filters import OptionalDate, chosen_status, status_combo
 from msp_desk.ui.widgets.focus import set_tab_chain
@@ -33,7 +34,6 @@ from msp_desk.ui.widgets.labels import MessageLabel
 
 if TYPE_CHECKING:
     from msp_desk.credentials.profiles import Profile
-    from msp_desk.history.store import HistoryQuery
     from msp_desk.ui.services.context import AppContext
     from msp_desk.ui.services.events import OrderChange
 
@@ -44,6 +44,11 @@ class HistoryPage(QWidget):
         self.setObjectName("historyPage")
         self.context = context
         self.profile: Profile | None = None
+        # The first search starts before the widgets are made: SQLite reads while Qt builds.
+        self.model = HistoryModel(context, self)
+        if context.profiles.is_ready:
+            self.profile = context.profiles.active()
+            self.model.search(HistoryQuery(profile_id=self.profile.id))
 
         self.search_edit = QLineEdit(self)
         self.search_edit.setObjectName("historySearch")
@@ -61,7 +66,6 @@ class HistoryPage(QWidget):
             "&Open in lookup", "openHistoryOrder", "Look the selected order up again (Enter or double-click)"
         )
 
-        self.model = HistoryModel(context, self)
         self.table = QTableView(self)
         self.table.setObjectName("historyTable")
         self.table.setAccessibleName("Orders")
@@ -94,9 +98,7 @@ class HistoryPage(QWidget):
                 self.open_button,
             ]
         )
-        if context.profiles.is_ready:
-            self._on_profile(context.profiles.active())
-        else:
+        if self.profile is None:
             self.count.show_hint("Loading profiles…")
 
     def _button(self, text: str, name: str, tip: str) -> QPushButton:
@@ -151,8 +153,6 @@ class HistoryPage(QWidget):
     # -- searching -----------------------------------------------------------------------
 
     def query(self) -> HistoryQuery | None:
-        from msp_desk.history.store import HistoryQuery
-
         if self.profile is None:
             return None
         start, end = self.created_from.value(), self.created_until.value()

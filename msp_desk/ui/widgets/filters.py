@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from PySide6.QtCore import QDate, QEvent, QObject
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QComboBox, QDateEdit, QWidget
 
 from msp_desk.core.statuses import status_words
@@ -42,9 +43,6 @@ class OptionalDate(QDateEdit):
         self.setSpecialValueText("Any")
         self.setDate(ANY_DAY)
         self.setToolTip(f"{name}; Any (or Home) for no limit")
-        calendar = self.calendarWidget()
-        if calendar is not None:
-            calendar.installEventFilter(self)
 
     def value(self) -> dt.date | None:
         day = self.date()
@@ -53,9 +51,30 @@ class OptionalDate(QDateEdit):
     def set_value(self, day: dt.date | None) -> None:
         self.setDate(ANY_DAY if day is None else QDate(day.year, day.month, day.day))
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        calendar = self.calendarWidget()
-        if watched is calendar and event.type() == QEvent.Type.Show and self.value() is None:
+    # The calendar is made when it first opens (by mouse or Alt+Down), not with the field.
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._calendar_on_today()
+        super().mousePressEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        opens = event.key() == Qt.Key.Key_F4 or (
+            event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up)
+            and event.modifiers() & Qt.KeyboardModifier.AltModifier
+        )
+        if opens:
+            self._calendar_on_today()
+        super().keyPressEvent(event)
+
+    def stepBy(self, steps: int) -> None:
+        """An arrow key on "Any" starts from today, not from the year 2000."""
+        if self.value() is None:
+            self.setDate(QDate.currentDate())
+            return
+        super().stepBy(steps)
+
+    def _calendar_on_today(self) -> None:
+        if self.value() is None:
             today = QDate.currentDate()
-            calendar.setCurrentPage(today.year(), today.month())
-        return super().eventFilter(watched, event)
+            calendar = self.calendarWidget()
+            if calendar is not None:
+                calendar.setCurrentPage(today.year(), today.month())

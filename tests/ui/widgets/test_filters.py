@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from msp_desk.ui.widgets.filters import OptionalDate, chosen_status, status_combo
@@ -34,3 +35,7 @@ def test_a_day_or_any(qtbot) -> None:
     assert day.text() == "2024-05-01"
     day.set_value(None)
     assert day.value() is None
+    # An arrow key on "Any" starts from today, not from the earliest day there is.
+    day.setFocus()
+    qtbot.keyClick(day, Qt.Key.Key_Up)
+    assert day.value() == dt.date.today()
