@@ -67,6 +67,7 @@ class LookupPage(QWidget):
         self.order_edit.setAccessibleName("Order ID")
         self.order_edit.setPlaceholderText("Type or paste an order ID, then press Enter")
         self.order_edit.setClearButtonEnabled(True)
+        self.order_edit.setToolTip("The order ID as the shop gave it; Enter looks it up (Ctrl+L comes here)")
         self.order_label = QLabel("&Order ID:", self)
         self.order_label.setBuddy(self.order_edit)
         self.lookup_button = _button(self, "&Look up", "lookUp", "Look the order up (Enter in the field)")
