@@ -57,6 +57,7 @@ class OrderFlow(QObject):
         self.exists = False
         self.base_url: str | None = None
         self.backoff: Backoff | None = None  # None: the default pauses (tests shorten them)
+        self._history_failed = False
 
     @property
     def busy(self) -> bool:
@@ -226,7 +227,11 @@ class OrderFlow(QObject):
         except Exception as error:
             text = redact(str(error) or type(error).__name__)
             log.warning("Could not %s in the history: %s", what, text)
-            self.note.emit(f"The order history could not {what} ({text}); the order itself is not affected.")
+            if not self._history_failed:  # once per order: one note says it all
+                self._history_failed = True
+                self.note.emit(
+                    f"The order history could not be updated ({text}); the order itself is not affected."
+                )
 
     def forget(self) -> None:
         """The person started the next order: drop what is pending but let a create request finish."""

@@ -72,6 +72,7 @@ class OrderForm(QWidget):
         self.labels: dict[str, QLabel] = {}
         self._touched: set[str] = set()
         self._show_all = False
+        self._webhook_default = ("", "POST")  # the active profile's, as last put in the fields
 
         layout = QVBoxLayout(self)
         layout.addWidget(self._order_group())
@@ -301,17 +302,26 @@ class OrderForm(QWidget):
         label = self.labels.get(name)
         return label.text().replace("&", "") if label else name.replace("_", " ").capitalize()
 
-    def set_profile(self, profile: Profile, *, prefill: bool = True) -> None:
-        """Offer test cards only where they work; with ``prefill``, take the profile's webhook."""
+    def set_profile(self, profile: Profile, *, prefill: bool = True, fallback_url: str = "") -> None:
+        """Offer test cards only where they work, and take the profile's default webhook.
+
+        With ``prefill`` (another profile) the defaults replace the fields; otherwise a changed
+        default replaces only a field that still shows the old one, never what was typed.
+        ``fallback_url`` is used when the profile names no URL (the sandbox's own receiver).
+        """
         live = profile.environment.value == "live"
         for widget in self._scenario_row:
             widget.setVisible(not live)
         if live:
             self.scenario.setCurrentIndex(0)
             self.expected.clear()
-        if prefill:
-            self.fields["notification_url"].setText(profile.notification_url or "")
-            self.notification_method.setCurrentText(profile.notification_method)
+        url, method = profile.notification_url or fallback_url, profile.notification_method
+        old_url, old_method = self._webhook_default
+        if prefill or self.fields["notification_url"].text() == old_url:
+            self.fields["notification_url"].setText(url)
+        if prefill or self.notification_method.currentText() == old_method:
+            self.notification_method.setCurrentText(method)
+        self._webhook_default = (url, method)
         self.changed.emit()
 
     def renew_order_id(self) -> None:

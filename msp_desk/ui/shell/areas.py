@@ -38,6 +38,12 @@ def _history(context: AppContext) -> QWidget:
     return HistoryPage(context)
 
 
+def _webhooks(context: AppContext) -> QWidget:
+    from msp_desk.ui.webhooks.page import WebhooksPage
+
+    return WebhooksPage(context)
+
+
 def _profiles(context: AppContext) -> QWidget:
     from msp_desk.ui.profiles.page import ProfilesPage
 
@@ -49,6 +55,7 @@ AREAS: tuple[tuple[str, str, str, Callable[[AppContext], QWidget], str], ...] = 
     ("orders", "New order", "orders", _orders, "Send a direct card order and follow 3-D Secure"),
     ("lookup", "Order lookup", "lookup", _lookup, "Look an order up, follow it, refund or cancel it"),
     ("history", "History", "history", _history, "Every order sent or looked up here, per profile"),
+    ("webhooks", "Webhooks", "webhooks", _webhooks, "A website's webhook setup: check, prove, fix"),
     ("profiles", "Profiles", "profiles", _profiles, "Connection profiles and API keys"),
 )
 

@@ -4,62 +4,18 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterator
 
 import httpx
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from msp_desk.api.follow import Backoff
-from msp_desk.core.test_cards import TEST_CARDS
-from msp_desk.credentials.access import open_store
 from msp_desk.ui.orders.page import OrdersPage
 from msp_desk.ui.services.context import AppContext
+from tests.ui.conftest import replace_text
+from tests.ui.orders.conftest import orders_with_id, pick, sandbox_key
 
 pytestmark = pytest.mark.webengine
-
-
-@pytest.fixture
-def context(qtbot) -> Iterator[AppContext]:
-    from msp_desk.api.http import make_http_client
-
-    # A short read timeout lets the lost-answer test run in seconds.
-    ctx = AppContext(http_factory=lambda: make_http_client(read_timeout=3.0))
-    ctx.profiles.adopt(*open_store())
-    ctx.sandbox.ensure_running()
-    yield ctx
-    ctx.close()
-
-
-@pytest.fixture
-def page(qtbot, context: AppContext) -> OrdersPage:
-    widget = OrdersPage(context)
-    qtbot.addWidget(widget)
-    widget.resize(1300, 850)
-    widget.show()
-    widget.backoff = Backoff(first=0.1)
-    return widget
-
-
-def _pick(page: OrdersPage, number: str) -> None:
-    index = next(i for i, card in enumerate(TEST_CARDS, start=1) if card.number == number)
-    page.form.scenario.setCurrentIndex(index)
-    page.form.scenario.activated.emit(index)
-
-
-def _sandbox_key(context: AppContext) -> str:
-    return context.sandbox.ensure_running().sites[0].api_key
-
-
-def _orders_with_id(context: AppContext, order_id: str) -> int:
-    with httpx.Client() as http:
-        answer = http.get(
-            context.sandbox.base_url + "transactions",
-            headers={"api_key": _sandbox_key(context)},
-            params={"limit": 100},
-        )
-    return sum(1 for item in answer.json()["data"] if item["order_id"] == order_id)
 
 
 def _challenge_user_agent(qtbot, page: OrdersPage) -> str:
@@ -92,7 +48,7 @@ def test_3ds_success_ends_completed_and_forgets_the_card(
     qtbot, page: OrdersPage, context: AppContext, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    _pick(page, "4111111111111111")
+    pick(page, "4111111111111111")
     assert page.form.expected.text() == "Expected: Completed after 3-D Secure"
     order_id = page.form.fields["order_id"].text()
     qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
@@ -125,7 +81,7 @@ def test_3ds_success_ends_completed_and_forgets_the_card(
 
 
 def test_3ds_failure_card_is_declined(qtbot, page: OrdersPage) -> None:
-    _pick(page, "4012001037461114")
+    pick(page, "4012001037461114")
     qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
     _answer_challenge(qtbot, page, "auth-Y")
     qtbot.waitUntil(lambda: page.result.status.text() == "Declined", timeout=30000)
@@ -133,7 +89,7 @@ def test_3ds_failure_card_is_declined(qtbot, page: OrdersPage) -> None:
 
 
 def test_not_enrolled_card_completes_without_a_web_view(qtbot, page: OrdersPage) -> None:
-    _pick(page, "4012001038443335")
+    pick(page, "4012001038443335")
     qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.result.status.text() == "Completed", timeout=20000)
     assert page.browser is None
@@ -144,7 +100,7 @@ def test_not_enrolled_card_completes_without_a_web_view(qtbot, page: OrdersPage)
 
 
 def test_cancel_in_the_challenge_shows_the_order_cancelled(qtbot, page: OrdersPage) -> None:
-    _pick(page, "4111111111111111")
+    pick(page, "4111111111111111")
     qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
     _answer_challenge(qtbot, page, "auth-cancel")
     qtbot.waitUntil(
@@ -155,7 +111,7 @@ def test_cancel_in_the_challenge_shows_the_order_cancelled(qtbot, page: OrdersPa
 
 
 def test_lost_answer_on_submit_leaves_exactly_one_order(qtbot, page: OrdersPage, context: AppContext) -> None:
-    key = _sandbox_key(context)
+    key = sandbox_key(context)
     with httpx.Client() as http:
         armed = http.post(
             context.sandbox.base_url + "_sandbox/faults",
@@ -163,7 +119,7 @@ def test_lost_answer_on_submit_leaves_exactly_one_order(qtbot, page: OrdersPage,
             json={"fault": "slow-response=5000", "count": 1, "paths": "/orders"},
         )
     assert armed.status_code < 300, armed.text
-    _pick(page, "4012001038443335")
+    pick(page, "4012001038443335")
     order_id = page.form.fields["order_id"].text()
     qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)  # an impatient second click
@@ -172,18 +128,18 @@ def test_lost_answer_on_submit_leaves_exactly_one_order(qtbot, page: OrdersPage,
 
     qtbot.waitUntil(lambda: page.result.status.text() == "Completed", timeout=30000)
     assert "looked up and exists once" in page.result.note.text()
-    assert _orders_with_id(context, order_id) == 1
+    assert orders_with_id(context, order_id) == 1
     assert not page.send_button.isVisible()
 
 
 def test_rejected_order_keeps_the_form_for_fixing(qtbot, page: OrdersPage, context: AppContext) -> None:
-    _pick(page, "4012001038443335")
+    pick(page, "4012001038443335")
     qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.result.status.text() == "Completed", timeout=20000)
     used_id = page.result.values["order_id"].text()
 
     qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
-    _pick(page, "4012001038443335")
+    pick(page, "4012001038443335")
     page.form.fields["order_id"].setText(used_id)  # the same id again: MultiSafepay refuses it
     page.form.fields["order_id"].textEdited.emit(used_id)
     qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
@@ -210,7 +166,7 @@ def test_bad_input_is_named_and_send_stays_disabled(qtbot, page: OrdersPage) -> 
 
 
 def test_preview_and_curl_hide_the_card(qtbot, page: OrdersPage) -> None:
-    _pick(page, "4111111111111111")
+    pick(page, "4111111111111111")
     text = page.preview.toPlainText()
     assert '"card_number": "••••1111"' in text
     assert "card_cvc" not in text
@@ -220,7 +176,7 @@ def test_preview_and_curl_hide_the_card(qtbot, page: OrdersPage) -> None:
     assert command.startswith("curl -X POST " + page._context.sandbox.base_url + "orders")
     assert "$MSP_API_KEY" in command
     assert "4111111111111111" not in command
-    assert _sandbox_key(page._context) not in command
+    assert sandbox_key(page._context) not in command
 
 
 def test_live_profile_asks_before_charging(qtbot, page: OrdersPage, context: AppContext) -> None:
@@ -253,7 +209,7 @@ def test_live_profile_asks_before_charging(qtbot, page: OrdersPage, context: App
 
 
 def test_tab_follows_the_form_down_to_send(qtbot, page: OrdersPage) -> None:
-    _pick(page, "4111111111111111")  # a complete order, so Send is enabled and in the chain
+    pick(page, "4111111111111111")  # a complete order, so Send is enabled and in the chain
     chain = page.form.tab_chain()
     chain[0].setFocus()
     qtbot.waitUntil(chain[0].hasFocus)
@@ -267,7 +223,7 @@ def test_tab_follows_the_form_down_to_send(qtbot, page: OrdersPage) -> None:
 
 def test_payment_url_can_run_the_challenge_instead_of_the_form(qtbot, page: OrdersPage) -> None:
     page.challenge.use_payment_url.setChecked(True)
-    _pick(page, "4111111111111111")
+    pick(page, "4111111111111111")
     qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
     _answer_challenge(qtbot, page, "auth-Y")
     qtbot.waitUntil(lambda: page.result.status.text() == "Completed", timeout=30000)
@@ -290,3 +246,53 @@ def test_problem_text_stays_readable_on_a_dark_palette(qtbot, page: OrdersPage) 
     assert problem.palette().color(QPalette.ColorRole.Window).name() == "#202124"  # the rest follows
     page.setPalette(QPalette(QColor("#f0f0f0")))
     assert problem.palette().color(QPalette.ColorRole.WindowText).name() == "#c62828"
+
+
+def test_the_form_follows_the_profiles_default_webhook_but_keeps_what_was_typed(
+    qtbot, page: OrdersPage, context: AppContext
+) -> None:
+    from msp_desk.api.environments import Environment
+    from msp_desk.credentials.profiles import Profile
+
+    url_field = page.form.fields["notification_url"]
+    profile = context.profiles.store.add(
+        Profile(name="Shop", environment=Environment.SANDBOX, notification_url="http://127.0.0.1:9/old"),
+        "x" * 40,
+    )
+    context.profiles.set_active(profile)
+    assert url_field.text() == "http://127.0.0.1:9/old"
+
+    # The default changes elsewhere (the webhooks screen): the untouched field follows.
+    changed = context.profiles.store.update(
+        profile.model_copy(
+            update={"notification_url": "http://127.0.0.1:9/new", "notification_method": "GET"}
+        )
+    )
+    context.profiles.notify_changed()
+    assert url_field.text() == "http://127.0.0.1:9/new"
+    assert page.form.notification_method.currentText() == "GET"
+
+    # A URL typed for this order stays when the default changes again.
+    replace_text(qtbot, url_field, "http://127.0.0.1:9/typed")
+    context.profiles.store.update(changed.model_copy(update={"notification_url": "http://127.0.0.1:9/newer"}))
+    context.profiles.notify_changed()
+    assert url_field.text() == "http://127.0.0.1:9/typed"
+
+
+def test_sandbox_orders_notify_the_sandboxs_own_receiver(
+    qtbot, page: OrdersPage, context: AppContext
+) -> None:
+    receiver_url = context.sandbox.default_notification_url()
+    assert receiver_url is not None
+    assert receiver_url.startswith("http://127.0.0.1:")
+    assert page.form.fields["notification_url"].text() == receiver_url
+    pick(page, "4012001038443335")
+    order_id = page.form.fields["order_id"].text()
+    qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.result.status.text() == "Completed", timeout=20000)
+    receiver = context.sandbox.ensure_running().engine.receiver
+    qtbot.waitUntil(
+        lambda: any(entry.transaction_id == order_id for entry in receiver.since(0)), timeout=20000
+    )
+    entry = next(entry for entry in receiver.since(0) if entry.transaction_id == order_id)
+    assert entry.signature == "valid"
