@@ -92,7 +92,7 @@ class OrderDetailView(QWidget):
 
     copied = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None, *, with_status: bool = True) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("orderDetail")
         self.response: ApiResponse[Order] | None = None
@@ -111,11 +111,7 @@ class OrderDetailView(QWidget):
         status_row.addWidget(self.status_badge)
         status_row.addWidget(self.financial_badge)
         status_row.addWidget(self.meaning, 1)
-        if with_status:
-            layout.addLayout(status_row)
-        else:
-            for widget in (self.status_badge, self.financial_badge, self.meaning):
-                widget.hide()
+        layout.addLayout(status_row)
 
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("orderDetailTabs")
@@ -123,7 +119,8 @@ class OrderDetailView(QWidget):
         self.tabs.addTab(self._overview(), "Overview")
         self.copy_order_id = self._copy_buttons["order_id"]
         self.copy_transaction_id = self._copy_buttons["transaction_id"]
-        self.tabs.addTab(self._related_tab(), "Related transactions")
+        self._related_page = self._related_tab()
+        self.tabs.addTab(self._related_page, "Related transactions")
         self.tabs.addTab(self._json_tab(), "JSON")
         layout.addWidget(self.tabs, 1)
         self.clear()
@@ -258,7 +255,7 @@ class OrderDetailView(QWidget):
             if count
             else "No refunds, captures or chargebacks on this order."
         )
-        self.tabs.setTabText(RELATED_TAB, f"Related transactions ({count})")
+        self.tabs.setTabText(self.tabs.indexOf(self._related_page), f"Related transactions ({count})")
 
     def clear(self) -> None:
         self.response = self.summary = None
@@ -270,7 +267,7 @@ class OrderDetailView(QWidget):
             value.setToolTip("")
         self.related.setRowCount(0)
         self.related_note.show_hint("No order shown.")
-        self.tabs.setTabText(RELATED_TAB, "Related transactions")
+        self.tabs.setTabText(self.tabs.indexOf(self._related_page), "Related transactions")
         self._json = ""
         self.raw.clear()
         self._enable_copies(False)

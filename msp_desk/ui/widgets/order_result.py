@@ -40,14 +40,14 @@ class OrderResultView(QWidget):
         self.note.setObjectName("orderNote")
         layout.addWidget(self.note)
 
-        # The headline says the status; the detail view says everything else.
-        self.detail = OrderDetailView(self, with_status=False)
+        # The headline says how the order stands while it is followed; the detail view says the rest.
+        self.detail = OrderDetailView(self)
         self.values = self.detail.values
         self.raw = self.detail.raw
         self.trace = QListWidget(self)
         self.trace.setObjectName("resultTrace")
         self.trace.setAccessibleName("3-D Secure steps")
-        self.detail.tabs.insertTab(1, self.trace, "3-D Secure steps")
+        self.detail.tabs.addTab(self.trace, "3-D Secure steps")
         layout.addWidget(self.detail, 1)
 
     def show_note(self, text: str) -> None:

@@ -48,3 +48,20 @@ def test_the_example_order_in_depth_with_its_json_masked_by_field(qtbot) -> None
     assert view.raw.toPlainText() == ""
     assert view.related_rows() == []
     assert not view.copy_order_id.isEnabled()
+
+
+def test_the_order_screens_result_adds_its_3ds_steps_beside_the_same_view(qtbot) -> None:
+    from msp_desk.ui.widgets.order_result import OrderResultView
+
+    view = OrderResultView()
+    qtbot.addWidget(view)
+    view.show_order(_response(fixture_json("getOrder3DS.json")), environment="test")
+    tabs = view.detail.tabs
+    assert [tabs.tabText(i) for i in range(tabs.count())] == [
+        "Overview",
+        "Related transactions (0)",
+        "JSON",
+        "3-D Secure steps",
+    ]
+    assert view.status.text() == "Refunded"
+    assert view.detail.financial_badge.text() == "Financial: Completed"
