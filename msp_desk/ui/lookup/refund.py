@@ -39,7 +39,6 @@ class RefundOrder:
         self._page = page
         self.form: RefundForm | None = None
         self.look_again: Backoff | None = None  # None: api.refunds.LOOK_AGAIN (tests shorten it)
-        self.last_refund_id: object = None
         # Refunds whose answer was lost and that never showed on the order, by (profile id, order id).
         self.unsettled: dict[tuple[str, str], RefundPlan] = {}
 
@@ -150,7 +149,6 @@ class RefundOrder:
         page = self._page
         self.unsettled.pop((profile.id, plan.order_id), None)
         refund_id = answer.data.refund_id
-        self.last_refund_id = refund_id
         named = f"refund {refund_id}" if refund_id is not None else "MultiSafepay gave no refund id"
         page.tell_info(f"Refunded {plan.money} of order {plan.order_id}: {named}.")
         if not operation.moved_on and page.showing(profile, plan.order_id):
@@ -214,7 +212,6 @@ class RefundOrder:
         page = self._page
         if seen is not None:
             self.unsettled.pop((profile.id, plan.order_id), None)
-            self.last_refund_id = seen.refund_id
             named = (
                 f"refund {seen.refund_id}" if seen.refund_id is not None else "its refund id is not shown yet"
             )

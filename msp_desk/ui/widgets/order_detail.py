@@ -129,7 +129,6 @@ class OrderDetailView(QWidget):
 
     def _overview(self) -> QWidget:
         self.values: dict[str, ValueLabel] = {}
-        self.titles: dict[str, str] = {}
         self._copy_buttons: dict[str, QPushButton] = {}
         content = QWidget(self)
         grid = QGridLayout(content)
@@ -158,7 +157,6 @@ class OrderDetailView(QWidget):
             label = QLabel(f"{row_title}:", box)
             label.setBuddy(value)
             self.values[key] = value
-            self.titles[key] = row_title
             field: QWidget = value
             if key in ("order_id", "transaction_id"):
                 field = self._with_copy(box, value, key, row_title)
