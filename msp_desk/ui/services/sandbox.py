@@ -9,6 +9,8 @@ from PySide6.QtCore import QObject, Signal
 from msp_desk.sandbox.embedded import EmbeddedSandbox
 
 if TYPE_CHECKING:
+    from msp_desk.sandbox.engine import Engine
+    from msp_desk.sandbox.receiver import NotificationReceiver
     from msp_desk.sandbox.server import SandboxServer
 
 
@@ -22,9 +24,10 @@ class SandboxService(QObject):
     started = Signal(str)  # base URL
     failed = Signal(str)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, time_scale: float = 1.0) -> None:
         super().__init__(parent)
-        self._embedded = EmbeddedSandbox(on_started=self.started.emit)
+        # time_scale divides the sandbox's delays (retries, uncleared cards): tests and demos speed them up.
+        self._embedded = EmbeddedSandbox(on_started=self.started.emit, time_scale=time_scale)
 
     @property
     def running(self) -> bool:
@@ -44,6 +47,18 @@ class SandboxService(QObject):
     def address(self) -> tuple[str, str]:
         server = self.ensure_running()
         return server.base_url, server.sites[0].api_key
+
+    def engine(self) -> Engine:
+        """The sandbox's engine: attempt log, resending; starts the sandbox, so jobs only."""
+        return self.ensure_running().engine
+
+    def receiver(self) -> NotificationReceiver:
+        """The notification receiver: its log, answer modes and subscribers; jobs only."""
+        return self.ensure_running().engine.receiver
+
+    def receiver_url(self, site_id: int | None = None) -> str:
+        """A website's receiver URL (the default website's without ``site_id``); jobs only."""
+        return self.ensure_running().receiver_url(site_id)
 
     def stop(self) -> None:
         self._embedded.stop()
