@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -35,9 +36,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-BATCH = 500
-"""Entries per read: a thousand arriving at once are two reads and two inserts."""
+BATCH = 1000
+"""Entries per read at most."""
 TICK_MS = 50
+READ_GAP = 0.2
+"""Seconds between reads of the receiver's log while entries keep coming: each read ends in a repaint
+of the list, which is what a burst would otherwise stall the window with."""
 ATTEMPTS_EVERY = 10
 """Ticks between reads of the attempt log (every half second)."""
 RESEND_PATIENCE = 30.0
@@ -88,6 +92,7 @@ class InboxFeed(QObject):
         self.source: InboxSource | None = None
         self._unsubscribe: Callable[[], None] | None = None
         self._last_received = 0
+        self._read_at = -READ_GAP
         self._last_attempt = 0
         self._attempts_more = True
         self._ticks = 0
@@ -142,7 +147,8 @@ class InboxFeed(QObject):
         if self.source is None:
             return
         self._ticks += 1
-        if self.doorbell.newest > self._last_received and not self._ops.busy("received"):
+        waited = time.monotonic() - self._read_at >= READ_GAP
+        if self.doorbell.newest > self._last_received and waited and not self._ops.busy("received"):
             self._read_received()
         due = self._ticks % ATTEMPTS_EVERY == 0 or self._attempts_more
         if self.watch_attempts and due and not self._ops.busy("attempts"):
@@ -158,6 +164,7 @@ class InboxFeed(QObject):
         assert self.source is not None
         receiver = self.source.server.engine.receiver
         last = self._last_received
+        self._read_at = time.monotonic()
 
         def job(ctx: TaskContext) -> list[ReceivedRow]:
             return [received_row(entry) for entry in receiver.since(last, BATCH)]
@@ -168,8 +175,6 @@ class InboxFeed(QObject):
         if rows:
             self._last_received = rows[-1].id
             self.received.emit(rows)
-        if len(rows) == BATCH:
-            self._tick()  # more are waiting: the next batch now, not at the next tick
 
     def _read_attempts(self) -> None:
         from msp_desk.sandbox.inbox import attempt_row

@@ -47,18 +47,32 @@ class Column:
 
 
 class RowsModel(QAbstractTableModel, Generic[R]):
+    """Rows in arrival order, shown newest first, their cells' text worked out once as they arrive.
+
+    A view asks for several roles of every visible cell on every repaint, and each
+    answer is a call into Python that must take the interpreter lock, which the
+    sandbox's HTTP thread holds while a burst arrives: so ``data`` only looks up.
+    """
+
     def __init__(self, columns: Sequence[Column], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._columns = list(columns)
         self._rows: list[R] = []
+        self._cells: list[tuple[str, ...]] = []
+        self._alerts: list[tuple[bool, ...]] = []
         self.alert_colour = QColor("#c62828")
 
     def append(self, rows: Sequence[R]) -> None:
         """Add a batch (oldest first, as the logs give it); the newest becomes the top row."""
         if not rows:
             return
+        columns = self._columns
+        cells = [tuple(str(getattr(row, c.field)) for c in columns) for row in rows]
+        alerts = [tuple(bool(c.alert and getattr(row, c.alert)) for c in columns) for row in rows]
         self.beginInsertRows(QModelIndex(), 0, len(rows) - 1)
         self._rows.extend(rows)
+        self._cells.extend(cells)
+        self._alerts.extend(alerts)
         self.endInsertRows()
 
     def row_at(self, row: int) -> R:
@@ -75,13 +89,9 @@ class RowsModel(QAbstractTableModel, Generic[R]):
         return 0 if parent.isValid() else len(self._columns)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        column = self._columns[index.column()]
-        row = self.row_at(index.row())
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return str(getattr(row, column.field))
-        if role == Qt.ItemDataRole.ForegroundRole and column.alert and getattr(row, column.alert):
+        if role in _TEXT_ROLES:
+            return self._cells[len(self._cells) - 1 - index.row()][index.column()]
+        if role == _FOREGROUND and self._alerts[len(self._alerts) - 1 - index.row()][index.column()]:
             return self.alert_colour
         return None
 
@@ -91,6 +101,11 @@ class RowsModel(QAbstractTableModel, Generic[R]):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self._columns[section].title
         return None
+
+
+# Plain ints: comparing with the enum members costs a Python-level __eq__ per call.
+_TEXT_ROLES = (int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.ToolTipRole))
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 
 
 class RowFilter(QSortFilterProxyModel):

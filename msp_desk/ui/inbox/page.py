@@ -130,12 +130,15 @@ class InboxPage(QWidget):
             self.status_filter.addItem(status, status)
         status_label = QLabel("S&tatus:", self)
         status_label.setBuddy(self.status_filter)
+        self.counts = MessageLabel("How many notifications are listed", self, wrap=False)
+        self.counts.setObjectName("inboxCounts")
         filters = QHBoxLayout()
         filters.addWidget(order_label)
         filters.addWidget(self.order_filter, 2)
         filters.addWidget(status_label)
         filters.addWidget(self.status_filter, 1)
         filters.addStretch(1)
+        filters.addWidget(self.counts)
 
         self.received_model: RowsModel[ReceivedRow] = RowsModel(RECEIVED_COLUMNS, self)
         self.received_rows = RowFilter(self.received_model, self)
@@ -149,8 +152,10 @@ class InboxPage(QWidget):
         self.lists = QTabWidget(self)
         self.lists.setObjectName("inboxLists")
         self.lists.setAccessibleName("Notifications")
-        self.lists.addTab(self.received_view, "")
-        self.lists.addTab(self.attempts_view, "")
+        # Fixed titles: a count in a tab's title would resize the tab bar, and repaint the whole
+        # screen, with every batch of a burst; the counts have a label of their own.
+        self.lists.addTab(self.received_view, "&Received")
+        self.lists.addTab(self.attempts_view, "&Delivery attempts")
         self.detail = DetailView(self)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("inboxSplitter")
@@ -261,14 +266,15 @@ class InboxPage(QWidget):
         self._count()
 
     def _count(self) -> None:
-        for tab, title, rows, model in (
-            (RECEIVED_TAB, "&Received", self.received_rows, self.received_model),
-            (ATTEMPTS_TAB, "&Delivery attempts", self.attempt_rows, self.attempts_model),
+        parts = []
+        for what, rows, model in (
+            ("received", self.received_rows, self.received_model),
+            ("delivery attempts", self.attempt_rows, self.attempts_model),
         ):
             shown, total = rows.rowCount(), model.rowCount()
-            self.lists.setTabText(
-                tab, f"{title} ({shown})" if shown == total else f"{title} ({shown} of {total})"
-            )
+            what = what.removesuffix("s") if total == 1 else what
+            parts.append(f"{total:,} {what}" if shown == total else f"{shown:,} of {total:,} {what}")
+        self.counts.show_info(" · ".join(parts))
 
     def _selected(self, kind: str, current: QModelIndex) -> None:
         if not current.isValid():

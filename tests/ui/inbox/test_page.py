@@ -71,7 +71,7 @@ def test_a_sandbox_orders_notification_reaches_the_inbox_signed_and_acknowledged
     assert column_of(rows, "Signature", "inbox-paid") == ["✓ valid"]
     assert column_of(rows, "Answer", "inbox-paid") == ["200 OK"]
     assert TIME.fullmatch(column_of(rows, "Time (UTC)", "inbox-paid")[0])
-    assert page.lists.tabText(RECEIVED_TAB) == "&Received (1)"
+    assert page.counts.text().startswith("1 received · ")
 
     qtbot.waitUntil(lambda: "inbox-paid" in shown(page.attempt_rows, "Order ID"), timeout=WAIT)
     attempts = page.attempt_rows
@@ -239,7 +239,7 @@ def test_filtering_by_order_id_and_status(qtbot, page: InboxPage, server: Sandbo
     replace_text(qtbot, page.order_filter, "ALPHA")
     for rows in (page.received_rows, page.attempt_rows):
         assert sorted(shown(rows, "Order ID")) == ["filter-alpha-1", "filter-alpha-2"]
-    assert page.lists.tabText(RECEIVED_TAB) == "&Received (2 of 3)"
+    assert page.counts.text() == "2 of 3 received · 2 of 3 delivery attempts"
 
     choose(page.status_filter, "declined")
     for rows in (page.received_rows, page.attempt_rows):
@@ -251,7 +251,7 @@ def test_filtering_by_order_id_and_status(qtbot, page: InboxPage, server: Sandbo
     send_order(server, "filter-beta-2")  # arrives while filtered: counted, not shown
     qtbot.waitUntil(lambda: page.received_model.rowCount() == 4, timeout=WAIT)
     assert shown(page.received_rows, "Order ID") == ["filter-alpha-2"]
-    assert page.lists.tabText(RECEIVED_TAB) == "&Received (1 of 4)"
+    assert page.counts.text().startswith("1 of 4 received · ")
 
     choose(page.status_filter, "Any status")
     assert shown(page.received_rows, "Order ID") == [
