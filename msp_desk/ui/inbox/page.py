@@ -72,7 +72,18 @@ ATTEMPT_COLUMNS = (
     Column("Acknowledged", "acknowledged", alert="problem"),
     Column("Next retry (UTC)", "next_retry", alert="problem"),
 )
-_WIDTHS = {"Time (UTC)": 150, "Order ID": 150, "Method": 70, "Status": 95, "Signature": 95, "Attempt": 65}
+_WIDTHS = {
+    "Time (UTC)": 145,
+    "Order ID": 140,
+    "Method": 70,
+    "Status": 100,
+    "Signature": 100,
+    "Attempt": 65,
+    "URL": 330,
+    "Code": 50,
+    "Answer": 180,
+    "Acknowledged": 105,
+}
 _ANY_STATUS = "Any status"
 RECEIVED_TAB, ATTEMPTS_TAB = 0, 1
 
@@ -157,12 +168,13 @@ class InboxPage(QWidget):
         self.lists.addTab(self.received_view, "&Received")
         self.lists.addTab(self.attempts_view, "&Delivery attempts")
         self.detail = DetailView(self)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        # The detail below the lists, not beside them: the attempt log's URL and answer need the width.
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setObjectName("inboxSplitter")
         self.splitter.addWidget(self.lists)
         self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
         self.resend = ResendPanel(self)
         self.resend_action = ResendNotification(self.resend, self.feed, self.ops)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QPushButton, QWidget
 
@@ -34,6 +34,7 @@ class ReceiverPanel(QWidget):
         self.mode.setToolTip("How the inbox answers the notifications it receives")
         for mode, (title, _) in MODES.items():
             self.mode.addItem(title, mode.value)
+        self.mode.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.mode.setEnabled(False)
         mode_label = QLabel("&Answer as:", self)
         mode_label.setBuddy(self.mode)
@@ -48,7 +49,7 @@ class ReceiverPanel(QWidget):
         grid.addWidget(self.url, 0, 1)
         grid.addWidget(self.copy_button, 0, 2)
         grid.addWidget(mode_label, 1, 0)
-        grid.addWidget(self.mode, 1, 1)
+        grid.addWidget(self.mode, 1, 1, Qt.AlignmentFlag.AlignLeft)
         grid.addWidget(self.explanation, 2, 1, 1, 2)
         grid.addWidget(self.feedback, 3, 1, 1, 2)
         grid.setColumnStretch(1, 1)
