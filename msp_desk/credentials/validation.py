@@ -23,6 +23,7 @@ __all__ = [
     "ProfileFormValues",
     "changes_profile",
     "check_api_key",
+    "check_default_notification_url",
     "check_profile_form",
     "mask_key",
     "validate_profile_form",
@@ -97,6 +98,14 @@ def validate_profile_form(
     url = (notification_url or "").strip()
     if url:
         _check_notification_url(check, url, sandbox=environment is Environment.SANDBOX)
+    return check
+
+
+def check_default_notification_url(url: str, *, environment: Environment) -> FormCheck:
+    """A profile's default notification URL alone, by the same rule as the whole profile form."""
+    check = FormCheck()
+    if url.strip():
+        _check_notification_url(check, url.strip(), sandbox=environment is Environment.SANDBOX)
     return check
 
 

@@ -5,5 +5,6 @@ builds the request the sandbox delivers and the endpoint check sends; ``url_rule
 checks a notification URL as it is typed; ``checker`` (with ``body_changes``)
 explains a signature that does not verify; ``doctor`` checks an endpoint step by
 step over ``network``, ``tls`` and ``exchange``, judged by ``judgement`` and
-reported through ``report``.
+reported through ``report``; ``site_settings`` edits a website's own settings,
+its notification URL among them.
 """

@@ -171,7 +171,7 @@ class EndpointDoctor:
         self._target = _contactable(self.url)
         if self._target is not None:
             self._port = self._target.port or (443 if self._target.scheme == "https" else 80)
-        details = tuple(f"{f.level.value} ({f.rule}): {f.message}" for f in failures)
+        details = tuple(f.line() for f in failures)
         broken = [f.rule for f in failures if f.level is Level.ERROR]
         if broken:
             return Finding(Outcome.FAIL, f"Breaks MultiSafepay's rules: {', '.join(broken)}.", details)

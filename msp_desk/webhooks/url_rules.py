@@ -35,6 +35,10 @@ class RuleFailure:
     level: Level
     message: str
 
+    def line(self) -> str:
+        """``error (https): MultiSafepay only delivers…``: the rule named, for a checklist or a field."""
+        return f"{self.level.value} ({self.rule}): {self.message}"
+
 
 RULES: dict[str, str] = {
     "web-address": "an http:// or https:// address with a host name",

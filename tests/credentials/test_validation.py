@@ -11,7 +11,11 @@ from msp_desk.api.http import make_http_client
 from msp_desk.core.redaction import mask_key
 from msp_desk.credentials.connection import check_connection, with_identity
 from msp_desk.credentials.profiles import Profile
-from msp_desk.credentials.validation import check_api_key, validate_profile_form
+from msp_desk.credentials.validation import (
+    check_api_key,
+    check_default_notification_url,
+    validate_profile_form,
+)
 from tests.api.fake_msp import FakeMsp, Reply, fixture_text
 
 KEY = "4192937dffd72a34bcaef4e4f589beb74188d0fa"
@@ -140,3 +144,15 @@ def test_check_connection_with_a_wrong_key(http: httpx.Client) -> None:
             check_connection(http, fake.base_url, KEY, environment=Environment.TEST)
         assert fake.count("GET", "me") == 1
     assert "Test refused the API key" in caught.value.message
+
+
+def test_a_default_notification_url_alone_follows_the_profile_forms_rule() -> None:
+    assert check_default_notification_url("", environment=Environment.LIVE).ok
+    refused = check_default_notification_url("shop.example.com/notify", environment=Environment.LIVE)
+    assert refused.errors == {"notification_url": "The notification URL must start with http:// or https://."}
+    kept = check_default_notification_url("http://shop.example.com:8080/notify", environment=Environment.LIVE)
+    assert kept.ok
+    assert kept.warnings["notification_url"] == "MultiSafepay only delivers webhooks to https:// URLs."
+    sandbox = check_default_notification_url("http://127.0.0.1:8080/n", environment=Environment.SANDBOX)
+    assert sandbox.ok
+    assert sandbox.warnings["notification_url"].startswith("http:// works with the local sandbox")

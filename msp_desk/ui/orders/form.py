@@ -302,11 +302,12 @@ class OrderForm(QWidget):
         label = self.labels.get(name)
         return label.text().replace("&", "") if label else name.replace("_", " ").capitalize()
 
-    def set_profile(self, profile: Profile, *, prefill: bool = True) -> None:
+    def set_profile(self, profile: Profile, *, prefill: bool = True, fallback_url: str = "") -> None:
         """Offer test cards only where they work, and take the profile's default webhook.
 
         With ``prefill`` (another profile) the defaults replace the fields; otherwise a changed
         default replaces only a field that still shows the old one, never what was typed.
+        ``fallback_url`` is used when the profile names no URL (the sandbox's own receiver).
         """
         live = profile.environment.value == "live"
         for widget in self._scenario_row:
@@ -314,7 +315,7 @@ class OrderForm(QWidget):
         if live:
             self.scenario.setCurrentIndex(0)
             self.expected.clear()
-        url, method = profile.notification_url or "", profile.notification_method
+        url, method = profile.notification_url or fallback_url, profile.notification_method
         old_url, old_method = self._webhook_default
         if prefill or self.fields["notification_url"].text() == old_url:
             self.fields["notification_url"].setText(url)

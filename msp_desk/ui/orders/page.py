@@ -117,6 +117,7 @@ class OrdersPage(QWidget):
         self.challenge.finished.connect(self._on_verified)
         self.challenge.abandoned.connect(self._abandon_verification)
         context.profiles.active_changed.connect(self._on_profile)
+        context.sandbox.started.connect(lambda _url: self._on_profile(self.profile) if self.profile else None)
         if context.profiles.is_ready:
             self._on_profile(context.profiles.active())
         self._show_buttons(send=True)
@@ -149,8 +150,16 @@ class OrdersPage(QWidget):
         switched = self.profile is None or self.profile.id != profile.id
         self.profile = profile
         # Saving or testing any profile re-announces the active one; only a real switch
-        # may replace what was typed in the webhook fields.
-        self.form.set_profile(profile, prefill=switched)
+        # may replace what was typed in the webhook fields. A sandbox order nobody chose a URL
+        # for notifies the sandbox's own receiver, so its notifications show in the inbox.
+        from msp_desk.api.environments import Environment
+
+        receiver = (
+            self._context.sandbox.default_notification_url()
+            if profile.environment is Environment.SANDBOX
+            else None
+        )
+        self.form.set_profile(profile, prefill=switched, fallback_url=receiver or "")
         if starting:
             self.message.clear_message()
         self._refresh()

@@ -44,6 +44,12 @@ class SandboxService(QObject):
             self.failed.emit(f"The local sandbox could not start: {error}")
             raise
 
+    def default_notification_url(self) -> str | None:
+        """Where a new sandbox order's notifications go when nobody chose a URL: the sandbox's own
+        receiver, so they show up in the app. None until the sandbox runs (this never starts it)."""
+        server = self._embedded.server
+        return server.receiver_url() if server is not None else None
+
     def address(self) -> tuple[str, str]:
         server = self.ensure_running()
         return server.base_url, server.sites[0].api_key

@@ -33,6 +33,30 @@ class TaskContext:
     def __init__(self, signals: TaskSignals) -> None:
         self._signals = signals
         self._cancel = threading.Event()
+        self._on_cancel: list[Callable[[], object]] = []
+        self._lock = threading.Lock()
+
+    def on_cancel(self, callback: Callable[[], object]) -> None:
+        """Call ``callback`` (from whichever thread cancels) as soon as the task is cancelled.
+
+        For work that waits in a place ``wait`` cannot reach, such as a socket read that
+        its own cancel can interrupt. Runs at once if the task is already cancelled.
+        """
+        with self._lock:
+            if not self._cancel.is_set():
+                self._on_cancel.append(callback)
+                return
+        callback()
+
+    def _cancelled(self) -> None:
+        with self._lock:
+            self._cancel.set()
+            callbacks, self._on_cancel = self._on_cancel, []
+        for callback in callbacks:
+            try:
+                callback()
+            except Exception:
+                log.exception("A cancel callback failed")
 
     @property
     def cancelled(self) -> bool:
@@ -75,7 +99,7 @@ class TaskHandle(QRunnable):
 
     def cancel(self) -> None:
         """Ask the job to stop; its result, if any, is dropped and ``cancelled`` emitted."""
-        self.context._cancel.set()
+        self.context._cancelled()
 
     @property
     def is_cancelled(self) -> bool:

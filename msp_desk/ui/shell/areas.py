@@ -26,6 +26,12 @@ def _orders(context: AppContext) -> QWidget:
     return OrdersPage(context)
 
 
+def _webhooks(context: AppContext) -> QWidget:
+    from msp_desk.ui.webhooks.page import WebhooksPage
+
+    return WebhooksPage(context)
+
+
 def _inbox(context: AppContext) -> QWidget:
     from msp_desk.ui.inbox.page import InboxPage
 
@@ -41,6 +47,7 @@ def _profiles(context: AppContext) -> QWidget:
 # key, title, icon, builder, description; the position gives the Ctrl+number shortcut.
 AREAS: tuple[tuple[str, str, str, Callable[[AppContext], QWidget], str], ...] = (
     ("orders", "New order", "orders", _orders, "Send a direct card order and follow 3-D Secure"),
+    ("webhooks", "Webhooks", "webhooks", _webhooks, "A website's webhook setup: check, prove, fix"),
     ("inbox", "Inbox", "inbox", _inbox, "Notifications the sandbox sent, how they were answered, resending"),
     ("profiles", "Profiles", "profiles", _profiles, "Connection profiles and API keys"),
 )

@@ -277,3 +277,22 @@ def test_the_form_follows_the_profiles_default_webhook_but_keeps_what_was_typed(
     context.profiles.store.update(changed.model_copy(update={"notification_url": "http://127.0.0.1:9/newer"}))
     context.profiles.notify_changed()
     assert url_field.text() == "http://127.0.0.1:9/typed"
+
+
+def test_sandbox_orders_notify_the_sandboxs_own_receiver(
+    qtbot, page: OrdersPage, context: AppContext
+) -> None:
+    receiver_url = context.sandbox.default_notification_url()
+    assert receiver_url is not None
+    assert receiver_url.startswith("http://127.0.0.1:")
+    assert page.form.fields["notification_url"].text() == receiver_url
+    pick(page, "4012001038443335")
+    order_id = page.form.fields["order_id"].text()
+    qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.result.status.text() == "Completed", timeout=20000)
+    receiver = context.sandbox.ensure_running().engine.receiver
+    qtbot.waitUntil(
+        lambda: any(entry.transaction_id == order_id for entry in receiver.since(0)), timeout=20000
+    )
+    entry = next(entry for entry in receiver.since(0) if entry.transaction_id == order_id)
+    assert entry.signature == "valid"

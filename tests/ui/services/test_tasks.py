@@ -129,3 +129,25 @@ def test_cancel_drops_the_result(qtbot, runner: TaskRunner) -> None:
     qtbot.waitUntil(lambda: runner.active_count == 0, timeout=2000)
     assert succeeded == []
     assert task.is_cancelled
+
+
+def test_a_cancel_callback_interrupts_what_wait_cannot_reach(qtbot) -> None:
+    runner = TaskRunner()
+    blocked = threading.Event()
+    woken: list[str] = []
+
+    def job(ctx: TaskContext) -> None:
+        ctx.on_cancel(lambda: woken.append("socket closed") or blocked.set())
+        blocked.wait(10)  # stands in for a socket read that only its own close interrupts
+        ctx.raise_if_cancelled()
+
+    cancelled: list[bool] = []
+    handle = runner.submit(job, name="Blocked", on_cancelled=lambda: cancelled.append(True))
+    qtbot.wait(100)
+    handle.cancel()
+    qtbot.waitUntil(lambda: bool(cancelled), timeout=3000)
+    assert woken == ["socket closed"]
+    late: list[str] = []
+    handle.context.on_cancel(lambda: late.append("at once"))
+    assert late == ["at once"]
+    runner.shutdown()
