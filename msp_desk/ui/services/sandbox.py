@@ -9,8 +9,6 @@ from PySide6.QtCore import QObject, Signal
 from msp_desk.sandbox.embedded import EmbeddedSandbox
 
 if TYPE_CHECKING:
-    from msp_desk.sandbox.engine import Engine
-    from msp_desk.sandbox.receiver import NotificationReceiver
     from msp_desk.sandbox.server import SandboxServer
 
 
@@ -53,18 +51,6 @@ class SandboxService(QObject):
     def address(self) -> tuple[str, str]:
         server = self.ensure_running()
         return server.base_url, server.sites[0].api_key
-
-    def engine(self) -> Engine:
-        """The sandbox's engine: attempt log, resending; starts the sandbox, so jobs only."""
-        return self.ensure_running().engine
-
-    def receiver(self) -> NotificationReceiver:
-        """The notification receiver: its log, answer modes and subscribers; jobs only."""
-        return self.ensure_running().engine.receiver
-
-    def receiver_url(self, site_id: int | None = None) -> str:
-        """A website's receiver URL (the default website's without ``site_id``); jobs only."""
-        return self.ensure_running().receiver_url(site_id)
 
     def stop(self) -> None:
         self._embedded.stop()
