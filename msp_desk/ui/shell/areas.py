@@ -44,6 +44,12 @@ def _webhooks(context: AppContext) -> QWidget:
     return WebhooksPage(context)
 
 
+def _inbox(context: AppContext) -> QWidget:
+    from msp_desk.ui.inbox.page import InboxPage
+
+    return InboxPage(context)
+
+
 def _profiles(context: AppContext) -> QWidget:
     from msp_desk.ui.profiles.page import ProfilesPage
 
@@ -56,6 +62,7 @@ AREAS: tuple[tuple[str, str, str, Callable[[AppContext], QWidget], str], ...] = 
     ("lookup", "Order lookup", "lookup", _lookup, "Look an order up, follow it, refund or cancel it"),
     ("history", "History", "history", _history, "Every order sent or looked up here, per profile"),
     ("webhooks", "Webhooks", "webhooks", _webhooks, "A website's webhook setup: check, prove, fix"),
+    ("inbox", "Inbox", "inbox", _inbox, "Notifications the sandbox sent, how they were answered, resending"),
     ("profiles", "Profiles", "profiles", _profiles, "Connection profiles and API keys"),
 )
 

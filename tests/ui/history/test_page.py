@@ -14,7 +14,6 @@ from msp_desk.api.follow import Backoff
 from msp_desk.api.http import make_http_client
 from msp_desk.credentials.access import builtin_sandbox_profile, open_store
 from msp_desk.history.store import HistoryStore
-from msp_desk.sandbox.embedded import EmbeddedSandbox
 from msp_desk.ui.history.page import HistoryPage
 from msp_desk.ui.lookup.page import LookupPage
 from msp_desk.ui.services.context import AppContext
@@ -29,8 +28,7 @@ START = dt.datetime(2024, 1, 1)
 
 @pytest.fixture
 def context(qtbot) -> Iterator[AppContext]:
-    ctx = AppContext(http_factory=lambda: make_http_client(read_timeout=2.0))
-    ctx.sandbox._embedded = EmbeddedSandbox(on_started=ctx.sandbox.started.emit, time_scale=TIME_SCALE)
+    ctx = AppContext(http_factory=lambda: make_http_client(read_timeout=2.0), sandbox_time_scale=TIME_SCALE)
     ctx.profiles.adopt(*open_store())
     yield ctx
     ctx.close()

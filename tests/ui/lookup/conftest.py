@@ -13,7 +13,6 @@ import pytest
 from msp_desk.api.follow import Backoff
 from msp_desk.api.http import make_http_client
 from msp_desk.credentials.access import open_store
-from msp_desk.sandbox.embedded import EmbeddedSandbox
 from msp_desk.ui.lookup.page import LookupPage
 from msp_desk.ui.services.context import AppContext
 from tests.sandbox.conftest import direct_order, run_3ds
@@ -30,8 +29,7 @@ _numbers = itertools.count(1)
 @pytest.fixture
 def context(qtbot) -> Iterator[AppContext]:
     # A short read timeout keeps the timeout tests to seconds.
-    ctx = AppContext(http_factory=lambda: make_http_client(read_timeout=1.0))
-    ctx.sandbox._embedded = EmbeddedSandbox(on_started=ctx.sandbox.started.emit, time_scale=TIME_SCALE)
+    ctx = AppContext(http_factory=lambda: make_http_client(read_timeout=1.0), sandbox_time_scale=TIME_SCALE)
     ctx.profiles.adopt(*open_store())
     ctx.sandbox.ensure_running()
     yield ctx
