@@ -11,10 +11,10 @@ import httpx
 import pytest
 
 from msp_desk.api.follow import Backoff
-from msp_desk.api.http import make_http_client
 from msp_desk.credentials.access import open_store
 from msp_desk.ui.lookup.page import LookupPage
 from msp_desk.ui.services.context import AppContext
+from tests.helpers.loopback import LoopbackStandIn
 from tests.sandbox.conftest import direct_order, run_3ds
 from tests.ui.conftest import replace_text
 
@@ -27,11 +27,14 @@ _numbers = itertools.count(1)
 
 
 @pytest.fixture
-def context(qtbot) -> Iterator[AppContext]:
-    # A short read timeout keeps the timeout tests to seconds.
-    ctx = AppContext(http_factory=lambda: make_http_client(read_timeout=1.0), sandbox_time_scale=TIME_SCALE)
+def context(qtbot, stand_in: LoopbackStandIn) -> Iterator[AppContext]:
+    # A short read timeout keeps the timeout tests to seconds; Test and Live profiles reach the sandbox.
+    ctx = AppContext(
+        http_factory=lambda: httpx.Client(transport=stand_in, timeout=httpx.Timeout(1.0, connect=5.0)),
+        sandbox_time_scale=TIME_SCALE,
+    )
     ctx.profiles.adopt(*open_store())
-    ctx.sandbox.ensure_running()
+    stand_in.sandbox_port = int(httpx.URL(ctx.sandbox.ensure_running().base_url).port or 0)
     yield ctx
     ctx.close()
 

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from msp_desk.api.environments import Environment
-from msp_desk.credentials.access import ProfileAccess, builtin_sandbox_profile
+from msp_desk.credentials.access import builtin_sandbox_profile
 from msp_desk.credentials.profiles import Profile
 from msp_desk.ui.lookup.page import LookupPage
 from msp_desk.ui.lookup.refund_form import RefundForm
@@ -122,7 +122,7 @@ def test_a_refund_is_never_sent_twice(qtbot, page: LookupPage, context: AppConte
 
 
 def test_a_refund_whose_answer_was_lost_is_looked_for_not_sent_again(
-    qtbot, page: LookupPage, context: AppContext, dialogs: Dialogs, monkeypatch: pytest.MonkeyPatch
+    qtbot, page: LookupPage, context: AppContext, dialogs: Dialogs
 ) -> None:
     order_id = _open(qtbot, page, context)
     # The sandbox refunds, then keeps the answer back past the 1 s read timeout.
@@ -132,12 +132,8 @@ def test_a_refund_whose_answer_was_lost_is_looked_for_not_sent_again(
             json={"fault": "slow-response=2500", "count": 1, "paths": f"/orders/{order_id}/refunds"},
         )
     form = _form(qtbot, page)
-    said: list[str] = []
-    monkeypatch.setattr(page, "tell_warning", lambda text: said.append(text))
     click(qtbot, form.continue_button)
     qtbot.waitUntil(lambda: "went through after all" in page.action_message.text(), timeout=15000)
-    assert said[0].startswith("No answer to the refund of 25.00 EUR:")
-    assert said[0].endswith(f"Looking at order {order_id} to see whether it went through…")
     (refund,) = _refunds(context, order_id)
     assert page.action_message.text() == (
         f"The refund went through after all: refund {refund['transaction_id']}. Nothing was sent twice."
@@ -193,14 +189,9 @@ def test_cancelling_an_initialized_order(
 def test_a_live_refund_is_asked_in_red_with_the_word_live(
     qtbot, page: LookupPage, context: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A Live profile whose requests the sandbox answers, so nothing real is ever touched.
+    # A Live profile whose requests the sandbox answers through the stand-in: nothing real is touched.
     live = context.profiles.store.add(
         Profile(name="Webshop NL", environment=Environment.LIVE, site_id=10325), sandbox_key(context)
-    )
-    sandbox_url = context.sandbox.ensure_running().base_url
-    real = ProfileAccess.base_url_for
-    monkeypatch.setattr(
-        ProfileAccess, "base_url_for", lambda self, p: sandbox_url if p.id == live.id else real(self, p)
     )
     context.profiles.set_active(live)
     order_id = _open(qtbot, page, context)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
 from msp_desk.api.environments import Environment
-from msp_desk.credentials.access import ProfileAccess
 from msp_desk.credentials.profiles import Profile
 from msp_desk.ui.lookup.page import LookupPage
 from msp_desk.ui.services.context import AppContext
+from tests.helpers.loopback import LoopbackStandIn
 from tests.ui.conftest import click
 from tests.ui.lookup.conftest import api, create_order, look_up, new_id, shown
 
@@ -25,16 +23,10 @@ def _fault(context: AppContext, fault: str, paths: str, count: int = 1) -> None:
     assert answer.status_code == 200, answer.text
 
 
-def _use(
-    context: AppContext, monkeypatch: pytest.MonkeyPatch, environment: Environment, key: str, url: str
-) -> Profile:
-    """A saved profile of ``environment`` whose requests go to ``url`` (the sandbox plays MultiSafepay)."""
+def _use(context: AppContext, environment: Environment, key: str) -> Profile:
+    """A saved profile of ``environment``; the stand-in lets the sandbox play MultiSafepay."""
     profile = context.profiles.store.add(
         Profile(name=f"Shop {environment.label}", environment=environment), key
-    )
-    real = ProfileAccess.base_url_for
-    monkeypatch.setattr(
-        ProfileAccess, "base_url_for", lambda self, p: url if p.id == profile.id else real(self, p)
     )
     context.profiles.set_active(profile)
     return profile
@@ -77,8 +69,8 @@ def test_another_websites_order_may_belong_to_another_profile(
     assert page.order_edit.text() == order_id
 
 
-def test_a_wrong_key_names_test_and_live(qtbot, page: LookupPage, context: AppContext, monkeypatch) -> None:
-    _use(context, monkeypatch, Environment.TEST, "f" * 40, context.sandbox.ensure_running().base_url)
+def test_a_wrong_key_names_test_and_live(qtbot, page: LookupPage, context: AppContext) -> None:
+    _use(context, Environment.TEST, "f" * 40)
     look_up(qtbot, page, "abc-1")
     qtbot.waitUntil(lambda: _failed(page), timeout=10000)
     assert page.message.text() == (
@@ -89,12 +81,14 @@ def test_a_wrong_key_names_test_and_live(qtbot, page: LookupPage, context: AppCo
     assert not page.retry_button.isVisible()
 
 
-def test_the_network_down_offers_a_retry(qtbot, page: LookupPage, context: AppContext, monkeypatch) -> None:
-    # Port 9 (discard): nothing listens there, so the connection is refused, as with the network down.
-    _use(context, monkeypatch, Environment.LIVE, "f" * 40, "http://127.0.0.1:9/v1/json/")
+def test_the_network_down_offers_a_retry(
+    qtbot, page: LookupPage, context: AppContext, stand_in: LoopbackStandIn
+) -> None:
+    stand_in.offline = True
+    _use(context, Environment.LIVE, "f" * 40)
     look_up(qtbot, page, "abc-2")
     qtbot.waitUntil(lambda: _failed(page), timeout=20000)
-    assert page.message.text().startswith("⚠ Cannot reach 127.0.0.1:9. Check the network connection")
+    assert page.message.text().startswith("⚠ Cannot reach api.multisafepay.com. Check the network connection")
     assert page.order_edit.text() == "abc-2"
     assert page.retry_button.isVisible()
 
