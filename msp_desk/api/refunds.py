@@ -67,6 +67,12 @@ def look_for_refund(
             found.append(seen)
 
     last = follow_order(
-        client, order_id, backoff=backoff, wait=wait, answered=answered, settled=lambda _status: bool(found)
+        client,
+        order_id,
+        backoff=backoff,
+        wait=wait,
+        answered=answered,
+        settled=lambda _status: bool(found),
+        known=True,
     )
     return last, (found[0] if found else None)

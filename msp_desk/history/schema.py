@@ -81,7 +81,12 @@ _VERSION_3 = [
     "CREATE INDEX orders_created ON orders (created, order_key)",
 ]
 
-MIGRATIONS: list[list[str]] = [[_VERSION_1], _VERSION_2, _VERSION_3]
+_VERSION_4 = [
+    # How long each of this app's calls took: the client notes every exchange (api.exchanges).
+    "ALTER TABLE events ADD COLUMN duration_ms REAL",
+]
+
+MIGRATIONS: list[list[str]] = [[_VERSION_1], _VERSION_2, _VERSION_3, _VERSION_4]
 VERSION = len(MIGRATIONS)
 _UNREADABLE = {sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT}
 

@@ -221,7 +221,11 @@ class HistoryStore:
                 )
 
     def set_trace(self, profile_id: str, order_id: str, trace: list[dict[str, str]]) -> None:
-        """Keep the 3-D Secure browser's hops with the order, and put each on its timeline."""
+        """Keep the 3-D Secure browser's hops with the order, and put each on its timeline.
+
+        A hop's ``at`` (when the browser asked, UTC) dates its event, so the hops sit
+        among the notifications they set off rather than all at the moment they were kept.
+        """
         with self._write() as db:
             db.execute(
                 "UPDATE orders SET trace = ?, updated_at = ? WHERE profile_id = ? AND order_id = ?",
@@ -236,6 +240,7 @@ class HistoryStore:
                     method=hop.get("method", ""),
                     path=f"{hop.get('host', '')}{hop.get('path', '')}",
                     detail=hop.get("status", ""),
+                    at=_moment(hop.get("at", "")),
                 )
 
     def get(self, profile_id: str, order_id: str) -> HistoryEntry | None:
@@ -309,8 +314,13 @@ class HistoryStore:
         path: str = "",
         http_status: int | None = None,
         detail: str = "",
+        at: dt.datetime | None = None,
+        duration_ms: float | None = None,
     ) -> HistoryEvent:
-        """Put one of this app's calls about the order (or another step) on its timeline, redacted."""
+        """Put one of this app's calls about the order (or another step) on its timeline, redacted.
+
+        ``at`` is when the call was sent (an aware time; now when None), ``duration_ms`` how long it took.
+        """
         try:
             checked = EventKind(kind)
         except ValueError:
@@ -326,6 +336,8 @@ class HistoryStore:
                 path=path,
                 http_status=http_status,
                 detail=detail,
+                at=at,
+                duration_ms=duration_ms,
             )
 
     def record_hops(self, profile_id: str, order_id: str, hops: Iterable[Hop]) -> None:
@@ -352,22 +364,43 @@ class HistoryStore:
         path: str = "",
         http_status: int | None = None,
         detail: str = "",
+        at: dt.datetime | None = None,
+        duration_ms: float | None = None,
     ) -> HistoryEvent:
-        at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
+        when = (at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
         method = method.upper() if method.isascii() and method.isalpha() and len(method) <= 10 else ""
         path, detail = redact(path)[:MAX_TEXT], redact(detail)[:MAX_TEXT]
         cursor = db.execute(
-            "INSERT INTO events (profile_id, order_id, at, kind, method, path, http_status, detail)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (profile_id, order_id, at, kind.value, method, path, http_status, detail),
+            "INSERT INTO events"
+            " (profile_id, order_id, at, kind, method, path, http_status, detail, duration_ms)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (profile_id, order_id, when, kind.value, method, path, http_status, detail, duration_ms),
         )
         return HistoryEvent(
-            int(cursor.lastrowid or 0), profile_id, order_id, at, kind, method, path, http_status, detail
+            int(cursor.lastrowid or 0),
+            profile_id,
+            order_id,
+            when,
+            kind,
+            method,
+            path,
+            http_status,
+            detail,
+            duration_ms,
         )
 
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _moment(text: str) -> dt.datetime | None:
+    """A hop's UTC time (ISO, with or without a zone); None when it has none or it is not a time."""
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
 
 
 def _time(value: dt.datetime | dt.date | None) -> str:
@@ -499,4 +532,5 @@ def _event(row: sqlite3.Row) -> HistoryEvent:
         path=row["path"],
         http_status=row["http_status"],
         detail=row["detail"],
+        duration_ms=row["duration_ms"],
     )

@@ -7,12 +7,10 @@ told what it shows, rather than being offered to cancel blindly once more.
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
 from msp_desk.api.remedies import Remedy
 from msp_desk.core.money import format_minor
-from msp_desk.core.redaction import redact
 from msp_desk.core.statuses import can_cancel, status_words
 from msp_desk.ui.lookup.asking import ask
 from msp_desk.ui.lookup.watch import INITIATOR
@@ -24,8 +22,6 @@ if TYPE_CHECKING:
     from msp_desk.credentials.profiles import Profile
     from msp_desk.ui.lookup.page import LookupPage
     from msp_desk.ui.services.operations import Failure, Operation
-
-log = logging.getLogger(__name__)
 
 
 class CancelOrder:
@@ -67,10 +63,7 @@ class CancelOrder:
         page, context = self._page, self._page.context
 
         def job(ctx: TaskContext) -> ApiResponse[Empty]:
-            client = context.profiles.client_for(context.http, profile)
-            answer = client.cancel_order(order_id)
-            _record(page, profile, order_id, "cancelled", answer.status_code)
-            return answer
+            return context.profiles.client_for(context.http, profile).cancel_order(order_id)
 
         operation: Operation = page.ops.run(
             job,
@@ -96,18 +89,17 @@ class CancelOrder:
         page = self._page
         if failure.remedy is Remedy.CHECK:
             page.tell_warning(f"No answer to the cancel: {failure.message} Looking the order up…")
-            self._look(profile, order_id, failure)
+            self._look(profile, order_id)
         elif failure.remedy is Remedy.RETRY:
             page.tell_error(f"Not cancelled: {failure.message}")
         else:
             page.tell_error(f"MultiSafepay refused to cancel the order: {failure.message}")
         page.update_actions()
 
-    def _look(self, profile: Profile, order_id: str, failure: Failure) -> None:
+    def _look(self, profile: Profile, order_id: str) -> None:
         page, context = self._page, self._page.context
 
         def job(ctx: TaskContext) -> ApiResponse[Order]:
-            _record(page, profile, order_id, f"no answer ({failure.message})", None)
             return context.profiles.client_for(context.http, profile).get_order(order_id)
 
         def looked(response: ApiResponse[Order]) -> None:
@@ -130,20 +122,3 @@ class CancelOrder:
                 f"Could not tell whether order {order_id} was cancelled ({second.message}). Refresh it (F5)."
             ),
         )
-
-
-def _record(page: LookupPage, profile: Profile, order_id: str, detail: str, http_status: int | None) -> None:
-    from msp_desk.history.store import EventKind
-
-    try:
-        page.context.history.record_call(
-            profile.id,
-            order_id,
-            EventKind.CANCEL,
-            method="PATCH",
-            path=f"/orders/{order_id}",
-            http_status=http_status,
-            detail=detail,
-        )
-    except Exception as error:
-        log.warning("Could not keep the cancel of order %s in the history: %s", order_id, redact(str(error)))

@@ -9,12 +9,10 @@ passed, and the person is told which, instead of being offered to send again.
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
 from msp_desk.api.remedies import Remedy
 from msp_desk.core.money import left_to_refund
-from msp_desk.core.redaction import redact
 from msp_desk.core.statuses import can_refund, status_words
 from msp_desk.ui.lookup.asking import ask
 from msp_desk.ui.lookup.refund_form import RefundForm, RefundPlan
@@ -28,10 +26,7 @@ if TYPE_CHECKING:
     from msp_desk.api.refunds import RefundSeen
     from msp_desk.credentials.profiles import Profile
     from msp_desk.ui.lookup.page import LookupPage
-    from msp_desk.ui.services.context import AppContext
     from msp_desk.ui.services.operations import Failure, Operation
-
-log = logging.getLogger(__name__)
 
 
 class RefundOrder:
@@ -119,15 +114,8 @@ class RefundOrder:
         def job(ctx: TaskContext) -> ApiResponse[RefundResult]:
             client = context.profiles.client_for(context.http, profile)
             if plan.amount is None:
-                answer = client.refund_full(plan.order_id, plan.currency, plan.description or None)
-            else:
-                answer = client.refund_partial(
-                    plan.order_id, plan.amount, plan.currency, plan.description or None
-                )
-            _record(
-                context, profile, plan, f"{plan.money}, refund {answer.data.refund_id}", answer.status_code
-            )
-            return answer
+                return client.refund_full(plan.order_id, plan.currency, plan.description or None)
+            return client.refund_partial(plan.order_id, plan.amount, plan.currency, plan.description or None)
 
         operation: Operation = page.ops.run(
             job,
@@ -163,7 +151,7 @@ class RefundOrder:
                 f"No answer to the refund of {plan.money}: {failure.message} "
                 f"Looking at order {plan.order_id} to see whether it went through…"
             )
-            self._look_for(profile, plan, before, failure)
+            self._look_for(profile, plan, before)
         elif failure.remedy is Remedy.RETRY:
             page.tell_error(f"Not refunded: {failure.message}")
         else:
@@ -172,13 +160,12 @@ class RefundOrder:
 
     # -- an answer that was lost -----------------------------------------------------
 
-    def _look_for(self, profile: Profile, plan: RefundPlan, before: Order, failure: Failure) -> None:
+    def _look_for(self, profile: Profile, plan: RefundPlan, before: Order) -> None:
         from msp_desk.api.refunds import LOOK_AGAIN, look_for_refund
 
         page, context, backoff = self._page, self._page.context, self.look_again or LOOK_AGAIN
 
         def job(ctx: TaskContext) -> tuple[ApiResponse[Order], RefundSeen | None]:
-            _record(context, profile, plan, f"{plan.money}: no answer ({failure.message})", None)
             client = context.profiles.client_for(context.http, profile)
             return look_for_refund(client, plan.order_id, before, backoff=backoff, wait=ctx.wait)
 
@@ -224,25 +211,3 @@ class RefundOrder:
         if not operation.moved_on and page.showing(profile, plan.order_id):
             page.refresh()
         page.update_actions()
-
-
-def _record(
-    context: AppContext, profile: Profile, plan: RefundPlan, detail: str, http_status: int | None
-) -> None:
-    """Put the refund on the order's timeline; the history never stands in the refund's way."""
-    from msp_desk.history.store import EventKind
-
-    try:
-        context.history.record_call(
-            profile.id,
-            plan.order_id,
-            EventKind.REFUND,
-            method="POST",
-            path=f"/orders/{plan.order_id}/refunds",
-            http_status=http_status,
-            detail=detail,
-        )
-    except Exception as error:
-        log.warning(
-            "Could not keep the refund of order %s in the history: %s", plan.order_id, redact(str(error))
-        )

@@ -5,7 +5,8 @@ the screen as it arrives, and while the status is pending (initialized,
 uncleared, reserved) asks again with growing pauses (:func:`follow_order`).
 Another order id or another profile drops it (the lane and
 ``follow_profile``); a hidden screen keeps it. Each answer that brings news
-is written to the order history from the worker, best effort.
+is written to the order history from the worker, best effort; the requests
+themselves reach the order's timeline through the client (``history.calls``).
 """
 
 from __future__ import annotations
@@ -90,7 +91,7 @@ class OrderWatch(QObject):
                 pair = (response.data.status, response.data.financial_status)
                 first = not seen
                 changed = first or seen[-1] != pair
-                note = self._remember(profile, order_id, response, first=first) if changed else ""
+                note = self._remember(profile, order_id, response) if changed else ""
                 seen.append(pair)
                 ctx.report(Answer(response, first, changed, note))
 
@@ -141,20 +142,10 @@ class OrderWatch(QObject):
 
     # -- on the worker: the history, best effort -------------------------------------
 
-    def _remember(self, profile: Profile, order_id: str, response: ApiResponse[Order], *, first: bool) -> str:
-        from msp_desk.history.store import EventKind
-
-        history = self._context.history
+    def _remember(self, profile: Profile, order_id: str, response: ApiResponse[Order]) -> str:
         try:
-            history.record_lookup(profile.id, profile.name, profile.environment.value, response.data)
-            history.record_call(
-                profile.id,
-                str(response.data.order_id or order_id),
-                EventKind.LOOKUP if first else EventKind.POLL,
-                method="GET",
-                path=f"/orders/{order_id}",
-                http_status=response.status_code,
-                detail=f"{response.data.status}/{response.data.financial_status}",
+            self._context.history.record_lookup(
+                profile.id, profile.name, profile.environment.value, response.data
             )
         except Exception as error:
             text = redact(str(error) or type(error).__name__)

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from msp_desk.api.follow import Backoff
     from msp_desk.api.models import ApiResponse, Order
     from msp_desk.api.request_models import DirectCardOrder
+    from msp_desk.core.verification_trace import Hop
     from msp_desk.credentials.profiles import Profile
     from msp_desk.ui.services.context import AppContext
     from msp_desk.ui.services.operations import Failure
@@ -293,21 +294,22 @@ class OrdersPage(QWidget):
 
     def _on_verified(self, outcome: str, url: str) -> None:
         word = "returned to the shop" if outcome == "redirect" else "cancelled by the shopper"
-        self._keep_trace(f"3-D Secure finished: {word}.")
+        hops = self._end_challenge(f"3-D Secure finished: {word}.")
         if self.flow is not None:
-            self.flow.follow()
+            self.flow.follow(trace=hops)
 
     def _abandon_verification(self) -> None:
-        self._keep_trace("3-D Secure was abandoned here; the order keeps the status MultiSafepay gives it.")
+        hops = self._end_challenge(
+            "3-D Secure was abandoned here; the order keeps the status MultiSafepay gives it."
+        )
         if self.flow is not None:
-            self.flow.check_again()
+            self.flow.check_again(trace=hops)
 
-    def _keep_trace(self, text: str) -> None:
+    def _end_challenge(self, text: str) -> list[Hop]:
         hops = self.challenge.end(text)
         self.result.show_trace(hops)
         self.tabs.setCurrentIndex(RESULT_TAB)
-        if self.flow is not None:
-            self.flow.keep_trace([hop.as_dict() for hop in hops])
+        return hops
 
     def _on_finished(self, response: ApiResponse[Order]) -> None:
         order = response.data

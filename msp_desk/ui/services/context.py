@@ -32,7 +32,7 @@ class AppContext(QObject):
         self.tasks = TaskRunner(parent=self)
         self.events = AppEvents(self)
         self.sandbox = SandboxService(self, time_scale=sandbox_time_scale)
-        self.profiles = ProfileService(self.sandbox, self.tasks, self)
+        self.profiles = ProfileService(self.sandbox, self.tasks, self, history=lambda: self.history)
         self._http_factory = http_factory
         self._http: httpx.Client | None = None
         self._http_lock = threading.Lock()

@@ -140,8 +140,12 @@ def test_a_refund_whose_answer_was_lost_is_looked_for_not_sent_again(
     )
     qtbot.waitUntil(lambda: page.detail.status_badge.text() == "Status: Refunded", timeout=10000)
     assert len(dialogs.asked) == 1
-    timeline = [e.detail for e in context.history.events(builtin_sandbox_profile().id, order_id)]
-    assert any(detail.startswith("25.00 EUR: no answer") for detail in timeline)
+    refunds = [
+        e for e in context.history.events(builtin_sandbox_profile().id, order_id) if e.kind == "refund"
+    ]
+    assert [(e.method, e.http_status) for e in refunds] == [("POST", None)], "once, and no answer came"
+    assert refunds[0].detail.startswith("refund of everything left (EUR): ")
+    assert "did not answer in time" in refunds[0].detail
 
 
 def test_a_refund_that_never_arrived_says_so_and_warns_before_the_next(

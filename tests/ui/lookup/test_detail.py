@@ -100,7 +100,13 @@ def test_a_3ds_paid_order_shows_every_field(qtbot, page: LookupPage, context: Ap
         "lookup",
     )
     assert entry.authentication["status"] == "Y"
-    assert [event.kind.value for event in context.history.events(entry.profile_id, order_id)][-1] == "lookup"
+    events = context.history.events(entry.profile_id, order_id)
+    # The lookup, noted by the client as it was made, then the status it brought.
+    assert [(e.kind.value, e.method, e.http_status, e.detail) for e in events] == [
+        ("lookup", "GET", 200, ""),
+        ("status", "", None, "completed/completed"),
+    ]
+    assert events[0].path.endswith(f"/orders/{order_id}")
 
 
 def test_the_typed_id_is_checked_before_anything_is_asked(qtbot, page: LookupPage) -> None:
