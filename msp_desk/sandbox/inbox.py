@@ -266,8 +266,8 @@ def received_detail(entry: ReceivedNotification, sites: Sequence[Site]) -> Notif
     )
     return NotificationDetail(
         summary=summary,
-        headers=_header_lines(headers),
-        raw_body=_raw_body(entry.body, entry.method),
+        headers=header_text(headers),
+        raw_body=body_text(entry.body, entry.method),
         pretty_json=_pretty(entry.body, entry.method),
         signature=check.text,
         delivery=_received_delivery(entry),
@@ -296,11 +296,11 @@ def attempt_detail(attempt: NotificationAttempt, sites: Sequence[Site]) -> Notif
     )
     return NotificationDetail(
         summary=summary,
-        headers=_header_lines(headers),
-        raw_body=_raw_body(body, attempt.method),
+        headers=header_text(headers),
+        raw_body=body_text(body, attempt.method),
         pretty_json=_pretty(body, attempt.method),
         signature=check.text,
-        delivery=_attempt_delivery(attempt),
+        delivery=delivery_text(attempt),
         verdict=check.verdict,
         signature_problem=check.problem,
     )
@@ -348,8 +348,11 @@ def explain_signature(
     return SignatureExplanation(lines[0], text, not report.valid)
 
 
-def _header_lines(headers: Sequence[tuple[str, str]]) -> str:
-    # The Auth header is a signature, no secret: it stays whole so it can be compared by eye.
+def header_text(headers: Sequence[tuple[str, str]]) -> str:
+    """One ``Name: value`` line per header, each value redacted but ``Auth``'s.
+
+    The Auth header is a signature, no secret: it stays whole so it can be compared by eye.
+    """
     lines = [f"{name}: {value if name.lower() == 'auth' else redact(value)}" for name, value in headers]
     return "\n".join(lines) or "(no headers)"
 
@@ -361,7 +364,8 @@ def _parsed(body: str) -> tuple[bool, Any]:
         return False, None
 
 
-def _raw_body(body: str, method: str) -> str:
+def body_text(body: str, method: str) -> str:
+    """The body byte for byte when it holds nothing secret; else redacted, saying so."""
     if not body:
         return (
             "(no body: a GET notification names the order in the URL only)" if method == "GET" else "(empty)"
@@ -402,7 +406,8 @@ def _received_delivery(entry: ReceivedNotification) -> str:
     return "\n".join(lines)
 
 
-def _attempt_delivery(attempt: NotificationAttempt) -> str:
+def delivery_text(attempt: NotificationAttempt) -> str:
+    """What became of one attempt: the answer, whether it counts as acknowledged, what happens next."""
     lines = [f"Attempt: {_attempt_words(attempt)} (notification {attempt.notification_id})"]
     if attempt.response_status is None:
         lines.append(f"No answer: {attempt.error or 'the connection failed'}")
