@@ -132,7 +132,7 @@ def summary(entries: Sequence[TimelineEntry], *, notifications_known: bool) -> s
     counts = {source: sum(1 for e in entries if e.source is source) for source in Source}
     parts = [
         _count(counts[Source.CALL], "call", "calls"),
-        _count(counts[Source.THREE_DS], "3-D Secure step", "3-D Secure steps"),
+        _count(counts[Source.THREE_DS], "step in 3-D Secure", "steps in 3-D Secure"),
         _count(counts[Source.STATUS], "status change", "status changes"),
     ]
     if notifications_known:

@@ -111,7 +111,7 @@ def test_each_line_says_what_was_asked_and_what_came_back() -> None:
 def test_the_summary_counts_and_names_what_went_wrong() -> None:
     timeline = build_timeline(EVENTS, ATTEMPTS)
     assert summary(timeline, notifications_known=True) == (
-        "3 calls, 2 3-D Secure steps, 2 status changes, 2 notification attempts (1 not acknowledged). "
+        "3 calls, 2 steps in 3-D Secure, 2 status changes, 2 notification attempts (1 not acknowledged). "
         "1 call got no answer or an error."
     )
     calls_only = build_timeline(EVENTS[:1])

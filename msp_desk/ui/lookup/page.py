@@ -3,7 +3,8 @@
 The page lays out the field, the detail view with its actions and the
 website's transactions, and dispatches: looking up and following belong to
 :class:`OrderWatch`, refunds to :class:`RefundOrder`, cancels to
-:class:`CancelOrder`, the list to :class:`TransactionsPanel`. Other screens
+:class:`CancelOrder`, the Timeline tab to :class:`OrderTimeline`, the support
+bundle to :class:`ExportBundle`, the list to :class:`TransactionsPanel`. Other screens
 open an order here through ``AppEvents.open_order`` (see ``look_up``).
 """
 
@@ -26,8 +27,10 @@ from PySide6.QtWidgets import (
 
 from msp_desk.api.remedies import Remedy, explain_lookup
 from msp_desk.core.statuses import is_pending, status_words
+from msp_desk.ui.lookup.bundle import ExportBundle
 from msp_desk.ui.lookup.cancel import CancelOrder
 from msp_desk.ui.lookup.refund import RefundOrder
+from msp_desk.ui.lookup.timeline import OrderTimeline
 from msp_desk.ui.lookup.transactions import TransactionsPanel
 from msp_desk.ui.lookup.watch import INITIATOR, Answer, Missing, OrderWatch
 from msp_desk.ui.services.events import OrderChange
@@ -79,12 +82,19 @@ class LookupPage(QWidget):
         self.follow_note = MessageLabel("Automatic refresh", self, hide_when_empty=True)
         self.follow_note.setObjectName("followNote")
 
-        self.detail = OrderDetailView(self)
+        self.detail = OrderDetailView(self, timeline=True)
         self.refund_button = _button(
             self, "Refun&d…", "refundOrder", "Refund all or part of what is left (Ctrl+Shift+D)"
         )
         self.cancel_button = _button(
             self, "&Cancel order", "cancelOrder", "Cancel the order while nobody has paid it"
+        )
+        self.bundle_button = _button(
+            self,
+            "Support &bundle…",
+            "supportBundle",
+            "Save one file about this order for MultiSafepay's integration team: the order, its timeline, "
+            "3-D Secure and notifications; never a card number, CVC or API key (Alt+B)",
         )
         self.action_message = MessageLabel("Refund and cancel result", self, hide_when_empty=True)
         self.action_message.setObjectName("actionMessage")
@@ -93,6 +103,9 @@ class LookupPage(QWidget):
         self.watch = OrderWatch(context, self)
         self.refund = RefundOrder(self)
         self.cancel = CancelOrder(self)
+        assert self.detail.timeline is not None
+        self.timeline = OrderTimeline(self, self.detail.timeline)
+        self.bundle = ExportBundle(self)
         self.splitter = self._lay_out()
         self._connect()
         set_tab_chain(
@@ -104,6 +117,7 @@ class LookupPage(QWidget):
                 self.detail.tabs,
                 self.refund_button,
                 self.cancel_button,
+                self.bundle_button,
                 *self.transactions.tab_chain(),
             ]
         )
@@ -123,6 +137,7 @@ class LookupPage(QWidget):
         actions.addWidget(self.refund_button)
         actions.addWidget(self.cancel_button)
         actions.addStretch(1)
+        actions.addWidget(self.bundle_button)
 
         order_side = QWidget(self)
         order_layout = QVBoxLayout(order_side)
@@ -155,6 +170,7 @@ class LookupPage(QWidget):
         self.retry_button.clicked.connect(self.refresh)
         self.refund_button.clicked.connect(self.refund.start)
         self.cancel_button.clicked.connect(self.cancel.start)
+        self.bundle_button.clicked.connect(self.bundle.start)
         self.detail.copied.connect(self.action_message.show_info)
         self.transactions.open_order.connect(self.look_up)
         self.watch.answered.connect(self._on_answer)
@@ -201,6 +217,7 @@ class LookupPage(QWidget):
         self.refund_button.setEnabled(self.refund.possible(order) and not self.refund.busy)
         self.cancel_button.setVisible(CancelOrder.possible(order))
         self.cancel_button.setEnabled(not self.cancel.busy)
+        self.bundle_button.setEnabled(order is not None and not self.bundle.busy)
         self.refresh_button.setEnabled(bool(self.watch.order_id) and self.profile is not None)
 
     # -- looking up ------------------------------------------------------------------
@@ -257,6 +274,7 @@ class LookupPage(QWidget):
             )
         if is_pending(response.data.status):
             self.follow_note.show_hint("The status can still change: asking again automatically…")
+        self.timeline.load()
         self.update_actions()
 
     def _on_settled(self, response: ApiResponse[Order]) -> None:

@@ -3,11 +3,14 @@
 What each line says comes from :func:`msp_desk.api.order_summary.summarise`;
 this view only places it. The raw answer is masked by field
 (:func:`msp_desk.core.redaction.masked_json`), so card numbers and keys never
-reach the screen or the clipboard while PSP ids stay exact.
+reach the screen or the clipboard while PSP ids stay exact. A screen that reads
+the order's records can ask for a Timeline tab too (:class:`OrderTimelineView`)
+and fill it from its own jobs.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -32,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from msp_desk.core.redaction import masked_json
 from msp_desk.ui.widgets.labels import MessageLabel, ValueLabel, plain_tooltip
+from msp_desk.ui.widgets.order_timeline import OrderTimelineView
 from msp_desk.ui.widgets.status_badge import StatusBadge
 
 if TYPE_CHECKING:
@@ -84,18 +88,22 @@ GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ),
 )
 RELATED_COLUMNS = ("Type", "Status", "Amount", "Created", "Transaction ID", "Description")
-OVERVIEW_TAB, RELATED_TAB, JSON_TAB = 0, 1, 2
+OVERVIEW_TAB, RELATED_TAB, JSON_TAB, TIMELINE_TAB = 0, 1, 2, 3
 
 
 class OrderDetailView(QWidget):
-    """An order's details; ``copied`` tells the screen what went to the clipboard ("Copied the order ID.")."""
+    """An order's details; ``copied`` tells the screen what went to the clipboard ("Copied the order ID.").
+
+    With ``timeline`` it has a Timeline tab (``self.timeline``), which the screen fills.
+    """
 
     copied = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, timeline: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("orderDetail")
         self.response: ApiResponse[Order] | None = None
+        self.shown_at: dt.datetime | None = None  # when the answer shown arrived (UTC)
         self.summary: OrderSummary | None = None
         self._json = ""
         layout = QVBoxLayout(self)
@@ -122,6 +130,10 @@ class OrderDetailView(QWidget):
         self._related_page = self._related_tab()
         self.tabs.addTab(self._related_page, "Related transactions")
         self.tabs.addTab(self._json_tab(), "JSON")
+        self.timeline: OrderTimelineView | None = None
+        if timeline:
+            self.timeline = OrderTimelineView(self)
+            self.tabs.addTab(self.timeline, "Timeline")
         layout.addWidget(self.tabs, 1)
         self.clear()
 
@@ -225,6 +237,7 @@ class OrderDetailView(QWidget):
 
         summary = summarise(response.data, environment)
         self.response, self.summary = response, summary
+        self.shown_at = dt.datetime.now(dt.UTC)
         self.status_badge.show_status(summary.status, summary.status_words)
         self.financial_badge.show_status(summary.financial_status, summary.financial_words)
         self.meaning.show_info(summary.meaning)
@@ -256,7 +269,7 @@ class OrderDetailView(QWidget):
         self.tabs.setTabText(self.tabs.indexOf(self._related_page), f"Related transactions ({count})")
 
     def clear(self) -> None:
-        self.response = self.summary = None
+        self.response = self.summary = self.shown_at = None
         self.status_badge.show_status("", "—")
         self.financial_badge.show_status("", "—")
         self.meaning.clear_message()
@@ -268,6 +281,8 @@ class OrderDetailView(QWidget):
         self.tabs.setTabText(self.tabs.indexOf(self._related_page), "Related transactions")
         self._json = ""
         self.raw.clear()
+        if self.timeline is not None:
+            self.timeline.clear()
         self._enable_copies(False)
 
     def related_rows(self) -> list[list[str]]:

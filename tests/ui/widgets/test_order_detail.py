@@ -65,3 +65,38 @@ def test_the_order_screens_result_adds_its_3ds_steps_beside_the_same_view(qtbot)
     ]
     assert view.status.text() == "Refunded"
     assert view.detail.financial_badge.text() == "Financial: Completed"
+
+
+def test_the_timeline_tab_shows_each_line_and_marks_problems_beyond_colour(qtbot) -> None:
+    from msp_desk.history.records import EventKind, HistoryEvent
+    from msp_desk.support.timeline import build_timeline
+    from msp_desk.ui.widgets.colours import alert_text_colour
+    from msp_desk.ui.widgets.order_detail import TIMELINE_TAB
+
+    view = OrderDetailView(timeline=True)
+    qtbot.addWidget(view)
+    assert view.tabs.tabText(TIMELINE_TAB) == "Timeline"
+    assert OrderDetailView().timeline is None, "only screens that fill it get the tab"
+    timeline = view.timeline
+    assert timeline is not None
+    events = [
+        HistoryEvent(
+            1, "p", "o", "2025-10-02T09:14:03.100", EventKind.CREATE, "POST", "/v1/json/orders", 200, ""
+        ),
+        HistoryEvent(
+            2, "p", "o", "2025-10-02T09:14:04.250", EventKind.REFUND, "POST", "/r", None, "timed out"
+        ),
+    ]
+    timeline.show_entries(build_timeline(events), "2 calls.")
+    rows = timeline.rows()
+    assert [row[1:4] for row in rows] == [
+        ["Create", "POST /v1/json/orders", "200"],
+        ["⚠ Refund", "POST /r", "—"],
+    ]
+    assert rows[0][0].startswith("2025-10-02 ")
+    assert timeline.table.item(0, 0).toolTip() == "2025-10-02 09:14:03.100 UTC"
+    assert timeline.table.item(1, 1).foreground().color() == alert_text_colour(timeline.palette())
+    assert timeline.note.text() == "2 calls."
+    view.clear()
+    assert timeline.rows() == []
+    assert timeline.note.text() == "No order shown."
