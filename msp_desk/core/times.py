@@ -14,6 +14,7 @@ converted; they are then shown as sent, saying so, rather than guessed.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 MSP_ZONE = "Europe/Amsterdam"
@@ -75,3 +76,30 @@ def as_sent(value: dt.datetime | str | None, environment: str) -> str:
         return "" if value is None else str(value)
     where = "UTC" if environment.lower() in (SANDBOX, UTC) else "Amsterdam time"
     return f"{parsed.replace(tzinfo=None).isoformat(timespec='seconds')} as sent, read as {where}"
+
+
+def clock_times(
+    instants: Sequence[dt.datetime | None], *, zone: dt.tzinfo | None = None, seconds_only: bool = False
+) -> tuple[list[str], str, str]:
+    """A column of moments in ``zone`` (the computer's own when None), as clock times for a log.
+
+    Times are to the millisecond (many steps share a second), or to the second
+    with ``seconds_only``; the date is written only where the day changes from
+    the first moment's, which comes back as the second value (``2025-10-02``),
+    with the zone's abbreviation as the third, for the column's title. An
+    instant without a zone is UTC; None is shown as "—".
+    """
+    shown: list[str] = []
+    first_day, zone_name = "", ""
+    day: dt.date | None = None
+    for instant in instants:
+        if instant is None:
+            shown.append("—")
+            continue
+        local = (instant if instant.tzinfo is not None else instant.replace(tzinfo=dt.UTC)).astimezone(zone)
+        clock = local.strftime("%H:%M:%S") if seconds_only else local.strftime("%H:%M:%S.%f")[:-3]
+        if day is None:
+            first_day, zone_name, day = f"{local:%Y-%m-%d}", local.tzname() or "", local.date()
+        shown.append(clock if local.date() == day else f"{local:%Y-%m-%d} {clock}")
+        day = local.date()
+    return shown, first_day, zone_name

@@ -24,6 +24,7 @@ import datetime as dt
 import json
 import platform
 import re
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -43,7 +44,7 @@ _ENVIRONMENTS = {
     "live": "Live (api.multisafepay.com)",
 }
 _TIMELINE_COLUMNS = ("Time (UTC)", "Event", "Request", "Code", "Answer", "Acknowledged", "Next retry")
-_MARKUP = re.compile(r"([\\`*_\[\]<>|#])")
+_MARKUP = re.compile(r"([\\`*_\[\]<>|])")
 
 
 class SecretInBundle(Exception):
@@ -131,8 +132,7 @@ def _forms(secret: str) -> list[tuple[str, str]]:
 
 def _heading(facts: BundleFacts) -> str:
     made = facts.made_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    return (
-        f"# Support bundle: order {_text(facts.case.order_id)}\n\n"
+    return f"# Support bundle: order {_text(facts.case.order_id)}\n\n" + _para(
         f"Made {made} with msp-desk {facts.versions.app} ({FORMAT}). "
         "It holds no card number, CVC or API key: cards show their last four digits, "
         "other keys and card-like numbers in free text are masked to their last four characters."
@@ -171,7 +171,7 @@ def _about(facts: BundleFacts) -> str:
 
 def _timeline(case: OrderCase) -> str:
     entries = case.timeline
-    lines = ["## Timeline", "", summary(entries, notifications_known=case.notifications_known)]
+    lines = ["## Timeline", "", _para(summary(entries, notifications_known=case.notifications_known))]
     if not entries:
         return "\n".join(lines)
     lines += [
@@ -213,8 +213,10 @@ def _three_ds(case: OrderCase) -> str:
     lines.append("")
     if not hops:
         lines.append(
-            "This app's browser took no 3-D Secure steps for this order: none was needed, "
-            "or the challenge ran in another browser."
+            _para(
+                "This app's browser took no 3-D Secure steps for this order: none was needed, "
+                "or the challenge ran in another browser."
+            )
         )
         return "\n".join(lines)
     lines += ["Steps the embedded browser took (query strings are never kept):", ""]
@@ -229,16 +231,20 @@ def _notifications(case: OrderCase) -> str:
     lines = ["## Notifications", ""]
     if not case.notifications_known:
         lines.append(
-            "Not available: MultiSafepay sends a Test or Live order's notifications straight to the "
-            "shop's notification URL, never through this app. The shop's server logs have them."
+            _para(
+                "Not available: MultiSafepay sends a Test or Live order's notifications straight to the "
+                "shop's notification URL, never through this app. The shop's server logs have them."
+            )
         )
         return "\n".join(lines)
     if not case.attempts:
         lines.append("The sandbox has sent no notification for this order.")
         return "\n".join(lines)
     lines.append(
-        f"Every attempt the sandbox made ({len(case.attempts)}), oldest first, with the request as sent "
-        "(the Auth header is the signature: no secret by itself) and the answer it got."
+        _para(
+            f"Every attempt the sandbox made ({len(case.attempts)}), oldest first, with the request as sent "
+            "(the Auth header is the signature: no secret by itself) and the answer it got."
+        )
     )
     for number, attempt in enumerate(case.attempts, start=1):
         outcome = "acknowledged" if attempt.acknowledged else f"not acknowledged ({attempt.outcome})"
@@ -276,6 +282,11 @@ def _order(facts: BundleFacts) -> str:
 
 
 # -- Markdown ----------------------------------------------------------------------
+
+
+def _para(text: str) -> str:
+    """Prose of this app's own, wrapped for reading as plain text (Markdown joins the lines again)."""
+    return textwrap.fill(text, width=100, break_long_words=False, break_on_hyphens=False)
 
 
 def _text(value: str) -> str:

@@ -51,7 +51,8 @@ class TimelineEntry:
     """One line of the timeline, in words ready to show; ``at`` is None when its record had no readable time.
 
     ``code`` is the HTTP status of an answer ("—" when none came); ``acknowledged``
-    and ``next_retry`` are for notifications only. ``problem`` marks what went
+    and ``next_retry`` are for notifications only, ``retry_at`` the moment of a
+    retry still to come. ``problem`` marks what went
     wrong: a call without an answer or with an error status, a failed browser
     step, a notification the merchant did not acknowledge.
     """
@@ -66,6 +67,7 @@ class TimelineEntry:
     next_retry: str = ""
     problem: bool = False
     duration_ms: float | None = None
+    retry_at: dt.datetime | None = None
 
     @property
     def utc(self) -> str:
@@ -110,11 +112,12 @@ def from_event(event: HistoryEvent) -> TimelineEntry:
 
 def from_attempt(attempt: NotificationAttempt) -> TimelineEntry:
     row = attempt_row(attempt)
-    carried = row.status or "status unknown"
+    which = ", resent" if row.attempt == "resend" else f" #{row.attempt}"  # "#1 of 4" while retries are left
+    retrying = attempt.outcome == "retrying" and attempt.next_retry_at
     return TimelineEntry(
         _utc(attempt.time),
         Source.NOTIFICATION,
-        f"Notification ({carried}), attempt {row.attempt}",
+        f"Notification {row.status or '(status unknown)'}{which}",
         f"{attempt.method} {row.url}",
         code=row.code,
         answer=redact(row.answer),
@@ -122,6 +125,7 @@ def from_attempt(attempt: NotificationAttempt) -> TimelineEntry:
         next_retry=row.next_retry,
         problem=row.problem,
         duration_ms=attempt.duration_ms,
+        retry_at=_utc(attempt.next_retry_at or "") if retrying else None,
     )
 
 

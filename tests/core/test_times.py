@@ -65,3 +65,18 @@ def test_the_tooltip_says_what_was_sent_and_how_it_was_read() -> None:
     assert as_sent("2019-03-01T16:12:47", "live") == "2019-03-01T16:12:47 as sent, read as Amsterdam time"
     assert as_sent("2019-03-01T16:12:47", "sandbox") == "2019-03-01T16:12:47 as sent, read as UTC"
     assert as_sent(None, "live") == ""
+
+
+def test_a_column_of_moments_writes_the_date_only_where_the_day_changes() -> None:
+    from msp_desk.core.times import clock_times
+
+    evening = dt.datetime(2024, 7, 1, 21, 59, 59, 900000, tzinfo=dt.UTC)
+    moments = [evening, evening + dt.timedelta(milliseconds=50), None, evening + dt.timedelta(seconds=1)]
+    assert clock_times(moments, zone=AMSTERDAM) == (
+        ["23:59:59.900", "23:59:59.950", "—", "2024-07-02 00:00:00.900"],
+        "2024-07-01",
+        "CEST",
+    )
+    noon = dt.datetime(2024, 1, 1, 12)  # no zone: UTC
+    assert clock_times([noon], zone=UTC, seconds_only=True) == (["12:00:00"], "2024-01-01", "UTC")
+    assert clock_times([]) == ([], "", "")

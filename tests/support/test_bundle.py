@@ -117,8 +117,8 @@ def test_the_bundle_holds_the_order_timeline_notifications_and_versions_and_no_s
     events = [row.split(" | ")[1] for row in rows]
     assert events == [
         "Create",
-        "Notification (completed), attempt 1 of 4 ⚠",
-        "Notification (completed), attempt 2",
+        "Notification completed #1 of 4 ⚠",
+        "Notification completed #2",
         "Lookup",
         "Status",
     ]

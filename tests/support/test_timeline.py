@@ -70,11 +70,11 @@ def test_events_and_attempts_merge_by_time_whatever_order_they_come_in() -> None
         (Source.CALL, "Create"),
         (Source.STATUS, "Status"),
         (Source.THREE_DS, "3-D Secure"),
-        (Source.NOTIFICATION, "Notification (completed), attempt 1 of 4"),
+        (Source.NOTIFICATION, "Notification completed #1 of 4"),
         (Source.THREE_DS, "3-D Secure"),
         (Source.CALL, "Poll"),
         (Source.STATUS, "Status"),
-        (Source.NOTIFICATION, "Notification (completed), attempt 2"),
+        (Source.NOTIFICATION, "Notification completed #2"),
         (Source.CALL, "Refund"),
     ]
     times = [entry.at for entry in timeline]
@@ -93,7 +93,7 @@ def test_each_line_says_what_was_asked_and_what_came_back() -> None:
     failed_hop = by_event[(Source.THREE_DS, "3-D Secure", "POST acs.example/term")]
     assert failed_hop.problem
     first = by_event[
-        (Source.NOTIFICATION, "Notification (completed), attempt 1 of 4", "POST http://shop.example/notify")
+        (Source.NOTIFICATION, "Notification completed #1 of 4", "POST http://shop.example/notify")
     ]
     assert (first.code, first.answer, first.acknowledged, first.problem) == (
         "500",
@@ -102,9 +102,7 @@ def test_each_line_says_what_was_asked_and_what_came_back() -> None:
         True,
     )
     assert first.next_retry == "2025-10-02 09:29:04", "the retry 15 minutes later, as the sandbox planned it"
-    second = by_event[
-        (Source.NOTIFICATION, "Notification (completed), attempt 2", "POST http://shop.example/notify")
-    ]
+    second = by_event[(Source.NOTIFICATION, "Notification completed #2", "POST http://shop.example/notify")]
     assert (second.code, second.answer, second.acknowledged, second.next_retry) == ("200", "OK", "✓ yes", "—")
 
 
