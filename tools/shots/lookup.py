@@ -1,17 +1,23 @@
-"""The Order lookup screen: a 3-D Secure paid order, a refund asked for (also on Live), a refunded order."""
+"""The Order lookup screen: a 3-D Secure paid order, a refund asked for (also on Live), a refunded order,
+an order's timeline with a notification that failed and was sent again, and its support bundle."""
 
 from __future__ import annotations
 
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit
 
+from msp_desk.sandbox.receiver import AnswerMode
 from msp_desk.ui.lookup.asking import ask
+from msp_desk.ui.lookup.refund_form import RefundPlan
 from msp_desk.ui.services.context import AppContext
 from msp_desk.ui.shell.main_window import MainWindow
-from msp_desk.ui.widgets.order_detail import RELATED_TAB
+from msp_desk.ui.widgets.order_detail import RELATED_TAB, TIMELINE_TAB
 from shots import _orders
 from shots._drive import grab, settle, wait_until
 
@@ -63,6 +69,64 @@ def shoot(window: MainWindow, context: AppContext, out: Path) -> None:
         name="refundConfirmation",
         no="Don't refund",
     )
+    _timeline_and_bundle(window, context, out)
+
+
+def _timeline_and_bundle(window: MainWindow, context: AppContext, out: Path) -> None:
+    """A 3-D Secure order from the order screen whose first notification is answered 500, sent again by
+    hand, then partly refunded: its timeline, and the start of its support bundle."""
+    server = context.sandbox.ensure_running()
+    site = server.sites[0]
+    receiver = server.engine.receiver
+    store = server.engine.store
+
+    window.show_area("orders")
+    orders: Any = window.area_widget("orders")
+    orders.next_order()
+    orders.form.scenario.setCurrentIndex(1)
+    orders.form._apply_scenario(1)
+    order_id = orders.form.fields["order_id"].text()
+    receiver.set_mode(site.site_id, AnswerMode.SERVER_ERROR)  # the shop's handler is broken for a while
+    orders.send()
+    wait_until(lambda: orders.browser is not None and orders.tabs.currentIndex() == 1)
+    page_loaded: list[bool] = []
+    while not any(page_loaded):
+        orders.browser.page.runJavaScript(
+            "!!document.getElementById('auth-Y')", 0, lambda ok: page_loaded.append(bool(ok))
+        )
+        settle(0.3)
+    orders.browser.page.runJavaScript("document.getElementById('auth-Y').click()", 0)
+    wait_until(lambda: orders.result.status.text().startswith("Completed"))
+    wait_until(lambda: len(store.notification_attempts(site.site_id, order_id=order_id)) == 1)
+    receiver.set_mode(site.site_id, AnswerMode.OK)  # fixed: send it again, as from the dashboard
+    server.engine.resend_notification(site, order_id).result(timeout=15)
+    orders.next_order()
+
+    window.show_area("lookup")
+    page: Any = window.area_widget("lookup")
+    page.look_up(order_id)
+    wait_until(lambda: page.detail.values["order_id"].text() == order_id and not page.watch.busy)
+    page.refund.send(RefundPlan(order_id, "EUR", 350, 350, "One item returned"))
+    wait_until(lambda: page.detail.status_badge.text() == "Status: Partial refunded" and not page.watch.busy)
+    page.detail.tabs.setCurrentIndex(TIMELINE_TAB)
+    wait_until(lambda: sum(1 for row in page.detail.timeline.rows() if "Notification" in row[1]) == 3)
+    settle(1.0)
+    grab(window, out / "lookup-timeline.png")
+
+    saved = Path(tempfile.mkdtemp(prefix="msp-desk-bundle-")) / "support.md"
+    page.bundle.save(saved)
+    wait_until(lambda: page.action_message.text().startswith("Saved the support bundle"))
+    grab(window, out / "lookup-bundle-saved.png")
+    viewer = QPlainTextEdit()
+    viewer.setReadOnly(True)
+    viewer.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+    viewer.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+    viewer.setPlainText("\n".join(saved.read_text(encoding="utf-8").splitlines()[:40]))
+    viewer.setWindowTitle(f"{saved.name} — the start of the support bundle")
+    viewer.resize(1366, 760)
+    viewer.show()
+    grab(viewer, out / "lookup-bundle.png")
+    viewer.close()
 
 
 def _answer_after_grabbing(path: Path, *, go_ahead: bool) -> None:
