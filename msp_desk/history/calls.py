@@ -5,9 +5,10 @@ this one writes each exchange about an order as one event, under the profile
 the client was made for. No screen writes call events itself, so a call is on
 the timeline exactly once, whichever screen made it.
 
-Best effort: the history is a record, not a gate. A write that fails (a damaged
-or closed file, a full disk) is logged and the call carries on as if nothing
-happened.
+Best effort: the history is a record, not a gate. Each event is queued and
+written within a moment (``HistoryStore.note_call``), so a call never waits for
+the file; a write that fails (a damaged or closed file, a full disk) is logged
+and the call carries on as if nothing happened.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ class CallRecorder:
             return
         try:
             history = self._history() if callable(self._history) else self._history
-            history.record_call(
+            history.note_call(
                 self.profile_id,
                 exchange.order_id,
                 EventKind(exchange.purpose.value),

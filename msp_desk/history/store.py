@@ -19,6 +19,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
+import logging
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping
@@ -27,12 +28,15 @@ from typing import TYPE_CHECKING, Any
 
 from msp_desk.core import paths
 from msp_desk.core.redaction import redact
+from msp_desk.history.queue import CallQueue, QueuedCall
 from msp_desk.history.records import EventKind, HistoryEntry, HistoryEvent, HistoryPage, HistoryQuery
 from msp_desk.history.schema import casefold, open_database
 
 if TYPE_CHECKING:
     from msp_desk.api.models import Order
     from msp_desk.core.verification_trace import Hop
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "HISTORY_FILE",
@@ -97,17 +101,40 @@ class HistoryStore:
         self._db.row_factory = sqlite3.Row
         self.warning: str | None = warning
         """Set when the file could not be read and a new one was started: for the app to show once."""
+        self._queued = CallQueue(self._flush)
 
     def close(self) -> None:
+        """Write what is queued, then close the file."""
+        self._queued.close()
+        try:
+            self._flush()
+        except sqlite3.Error as error:
+            log.warning("Could not write the last calls to the order timelines: %s", redact(str(error)))
         with self._lock:
             self._db.close()
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: it holds off other app instances from reading-then-writing in between."""
+        """One write transaction: it holds off other app instances from reading-then-writing in between.
+
+        Queued calls go first, so the timeline keeps the order things happened in.
+        """
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
+                for call in self._queued.take():
+                    self._add_event(
+                        self._db,
+                        call.profile_id,
+                        call.order_id,
+                        call.kind,
+                        method=call.method,
+                        path=call.path,
+                        http_status=call.http_status,
+                        detail=call.detail,
+                        at=call.at,
+                        duration_ms=call.duration_ms,
+                    )
                 yield self._db
             except BaseException:
                 self._db.execute("ROLLBACK")
@@ -321,11 +348,7 @@ class HistoryStore:
 
         ``at`` is when the call was sent (an aware time; now when None), ``duration_ms`` how long it took.
         """
-        try:
-            checked = EventKind(kind)
-        except ValueError:
-            known = ", ".join(k.value for k in EventKind)
-            raise ValueError(f"Unknown event kind {str(kind)[:40]!r}: expected one of {known}") from None
+        checked = _kind(kind)
         with self._write() as db:
             return self._add_event(
                 db,
@@ -340,12 +363,49 @@ class HistoryStore:
                 duration_ms=duration_ms,
             )
 
+    def note_call(
+        self,
+        profile_id: str,
+        order_id: str,
+        kind: EventKind | str,
+        *,
+        method: str = "",
+        path: str = "",
+        http_status: int | None = None,
+        detail: str = "",
+        at: dt.datetime | None = None,
+        duration_ms: float | None = None,
+    ) -> None:
+        """``record_call`` without waiting for the file: written within a moment, in one go with others.
+
+        For the API client's recorder (see ``history.queue``). Every read and write of the
+        timeline writes what is queued first; ``close`` writes the rest.
+        """
+        call = QueuedCall(
+            profile_id,
+            order_id,
+            _kind(kind),
+            method,
+            path,
+            http_status,
+            detail,
+            at or dt.datetime.now(dt.UTC),
+            duration_ms,
+        )
+        self._queued.put(call)
+
+    def _flush(self) -> None:
+        if self._queued:
+            with self._write():
+                pass
+
     def record_hops(self, profile_id: str, order_id: str, hops: Iterable[Hop]) -> None:
         """The 3-D Secure browser's hops, kept with the order and on its timeline (see ``set_trace``)."""
         self.set_trace(profile_id, order_id, [hop.as_dict() for hop in hops])
 
     def events(self, profile_id: str, order_id: str, *, limit: int = MAX_PAGE) -> list[HistoryEvent]:
         """The order's timeline, oldest first."""
+        self._flush()
         with self._lock:
             rows = self._db.execute(
                 "SELECT * FROM events WHERE profile_id = ? AND order_id = ? ORDER BY id LIMIT ?",
@@ -388,6 +448,14 @@ class HistoryStore:
             detail,
             duration_ms,
         )
+
+
+def _kind(kind: EventKind | str) -> EventKind:
+    try:
+        return EventKind(kind)
+    except ValueError:
+        known = ", ".join(k.value for k in EventKind)
+        raise ValueError(f"Unknown event kind {str(kind)[:40]!r}: expected one of {known}") from None
 
 
 def _now() -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -129,3 +130,27 @@ def test_3ds_hops_keep_the_time_the_browser_asked(history: HistoryStore) -> None
         (EventKind.THREE_DS, "shop.example/return", "2030-01-02T03:04:05.678"),
     ]
     assert "s3cr3t" not in repr(events), "a hop never keeps its query"
+
+
+def test_noted_calls_are_written_within_a_moment_and_seen_by_every_read_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "shared.sqlite3"
+    store, other = HistoryStore(path), HistoryStore(path)  # two app instances on one file
+    try:
+        store.note_call("p1", "o1", EventKind.LOOKUP, method="GET", http_status=200)
+        assert [e.kind for e in store.events("p1", "o1")] == [EventKind.LOOKUP], "a read writes the queue"
+        store.note_call("p1", "o1", EventKind.POLL, method="GET", http_status=200)
+        store.record_call("p1", "o1", EventKind.STATUS, detail="initialized → completed")
+        kinds = [e.kind for e in store.events("p1", "o1")]
+        assert kinds == [EventKind.LOOKUP, EventKind.POLL, EventKind.STATUS], "a write puts the queue first"
+
+        store.note_call("p1", "o2", EventKind.REFUND, method="POST", detail="refund of 1.00 EUR")
+        deadline = time.monotonic() + 10
+        while not other.events("p1", "o2"):  # nobody reads or writes through ``store``: its writer does
+            assert time.monotonic() < deadline, "the queued call was never written"
+            time.sleep(0.02)
+        store.note_call("p1", "o3", EventKind.CANCEL, method="PATCH")
+        store.close()
+        assert [e.kind for e in other.events("p1", "o3")] == [EventKind.CANCEL], "closing writes the rest"
+    finally:
+        store.close()
+        other.close()
