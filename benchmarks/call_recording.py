@@ -2,8 +2,9 @@
 
 Every client the app hands out notes each exchange about an order in the
 history; the event is queued and written by the store's writer thread, several
-in one transaction (``history.queue``). This measures it as the client makes it: GET /orders/{id} against the sandbox (its own process, as a remote
-API would be), with no observer and with the app's recorder, one call at a time
+in one transaction (``history.queue``). This measures it as the client makes
+it: GET /orders/{id} against the sandbox (its own process, as a remote API
+would be), with no observer and with the app's recorder, one call at a time
 and from 8 threads at once (the bulk lookup's default concurrency), and the
 time spent inside the recorder itself.
 

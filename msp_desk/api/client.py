@@ -339,9 +339,6 @@ class MspClient:
         secrets: Sequence[str] = (),
     ) -> tuple[dict[str, Any], _Received]:
         """One exchange: send, read the answer as MultiSafepay's JSON, and tell the observer either way."""
-        if self.observer is None:
-            received = self._send(method, path, params=params, body=body)
-            return self._decode(received, subject=subject, secrets=secrets), received
         started, clock = dt.datetime.now(dt.UTC), time.monotonic()
         status: int | None = None
         try:
