@@ -43,6 +43,7 @@ bench: sync
 	$(VENV)/bin/python benchmarks/startup.py
 	$(VENV)/bin/python benchmarks/sandbox_load.py
 	$(VENV)/bin/python benchmarks/bulk_lookup.py
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python benchmarks/history.py
 
 package: sync
 	tools/system-deps package

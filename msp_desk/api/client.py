@@ -2,10 +2,13 @@
 
 The same code talks to Live, Test and the local sandbox; only the base URL
 and the key differ. Every call blocks, so the UI runs them off its thread.
+An optional observer hears of every HTTP exchange (:mod:`msp_desk.api.exchanges`):
+that is how each call about an order reaches its timeline, from one place.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import time
@@ -32,6 +35,7 @@ from msp_desk.api.errors import (
     ServerError,
     ValidationFailed,
 )
+from msp_desk.api.exchanges import Exchange, ExchangeObserver, Purpose
 from msp_desk.api.models import ApiResponse, Empty, Me, Order, RefundResult, Site, TransactionPage
 from msp_desk.api.request_models import (
     DirectCardOrder,
@@ -41,6 +45,8 @@ from msp_desk.api.request_models import (
     cancel_payload,
 )
 from msp_desk.api.retry import RetryPolicy, retry_after_seconds
+from msp_desk.core.money import format_minor
+from msp_desk.core.redaction import redact
 
 log = logging.getLogger(__name__)
 
@@ -58,12 +64,25 @@ class _Received:
     retry_after: float | None = None
 
 
+@dataclass(frozen=True)
+class _Call:
+    """What the observer is told a request is for, besides its method and path."""
+
+    purpose: Purpose = Purpose.OTHER
+    order_id: str | None = None
+    summary: str = ""
+
+
+_NOT_ABOUT_AN_ORDER = _Call()
+
+
 class MspClient:
     """A MultiSafepay API client for one key on one environment.
 
     ``http_client`` is shared and owned by the caller (see ``make_http_client``).
     The key travels only in the ``api_key`` header, never in a URL, so it
-    cannot end up in access logs, proxies or exception text.
+    cannot end up in access logs, proxies or exception text. ``observer`` is
+    told of each exchange (see :class:`~msp_desk.api.exchanges.Exchange`).
     """
 
     def __init__(
@@ -74,6 +93,7 @@ class MspClient:
         *,
         retry: RetryPolicy | None = None,
         environment: Environment | None = None,
+        observer: ExchangeObserver | None = None,
     ) -> None:
         if not api_key or any(c.isspace() for c in api_key) or not api_key.isascii():
             # An HTTP header cannot carry anything else; httpx would fail on every call.
@@ -83,7 +103,9 @@ class MspClient:
         self._api_key = api_key
         self._retry = retry or RetryPolicy()
         self._host = urlsplit(self._base_url).netloc or self._base_url
+        self._base_path = urlsplit(self._base_url).path or "/"
         self.environment = environment or environment_for_url(self._base_url)
+        self.observer = observer
 
     def __repr__(self) -> str:
         return f"MspClient({self._base_url!r}, environment={self.environment.value})"
@@ -98,7 +120,14 @@ class MspClient:
 
     def with_retry(self, retry: RetryPolicy) -> MspClient:
         """The same key, URL and shared HTTP client with another retry policy."""
-        return MspClient(self._http, self._base_url, self._api_key, retry=retry, environment=self.environment)
+        return MspClient(
+            self._http,
+            self._base_url,
+            self._api_key,
+            retry=retry,
+            environment=self.environment,
+            observer=self.observer,
+        )
 
     # --- operations -------------------------------------------------------
 
@@ -107,8 +136,12 @@ class MspClient:
         doc, received = self._get("me", subject="the key's identity")
         return self._result(Me, doc.get("data"), doc, received)
 
-    def get_order(self, order_id: str) -> ApiResponse[Order]:
-        doc, received = self._get(f"orders/{_segment(order_id)}", subject=f"order {order_id}")
+    def get_order(self, order_id: str, *, poll: bool = False) -> ApiResponse[Order]:
+        """The order as it stands; ``poll``: asked again while following it (so its timeline says)."""
+        return self._get_order(order_id, _Call(Purpose.POLL if poll else Purpose.LOOKUP, order_id))
+
+    def _get_order(self, order_id: str, call: _Call) -> ApiResponse[Order]:
+        doc, received = self._get(f"orders/{_segment(order_id)}", call, subject=f"order {order_id}")
         return self._result(Order, doc.get("data"), doc, received)
 
     def create_direct_card_order(self, order: DirectCardOrder) -> ApiResponse[Order]:
@@ -120,10 +153,21 @@ class MspClient:
         ``reconciled=True``; not found raises ``OrderNotCreated``. Either way
         the order exists at most once.
         """
-        secrets = order.secrets()
+        brand, last4 = order.card_summary()
+        call = _Call(
+            Purpose.CREATE,
+            order.order_id,
+            f"order of {format_minor(order.amount, order.currency)}, {brand} ••••{last4}",
+        )
         try:
-            received = self._send("POST", "orders", body=order.to_payload())
-            doc = self._decode(received, subject=f"order {order.order_id}", secrets=secrets)
+            doc, received = self._request(
+                "POST",
+                "orders",
+                call,
+                subject=f"order {order.order_id}",
+                body=order.to_payload(),
+                secrets=order.secrets(),
+            )
         except (RequestTimeout, ConnectionDropped, ServerError) as exc:
             return self._reconcile(order.order_id, exc)
         except MalformedResponse as exc:
@@ -167,14 +211,29 @@ class MspClient:
 
     def cancel_order(self, order_id: str, *, exclude_order: bool = True) -> ApiResponse[Empty]:
         """PATCH the order to ``cancelled``; only works while it is still initialized."""
-        received = self._send("PATCH", f"orders/{_segment(order_id)}", body=cancel_payload(exclude_order))
-        doc = self._decode(received, subject=f"order {order_id}")
+        doc, received = self._request(
+            "PATCH",
+            f"orders/{_segment(order_id)}",
+            _Call(Purpose.CANCEL, order_id, "cancel"),
+            subject=f"order {order_id}",
+            body=cancel_payload(exclude_order),
+        )
         return self._result(Empty, doc.get("data") or {}, doc, received)
 
     def refund(self, order_id: str, refund: RefundRequest) -> ApiResponse[RefundResult]:
         """Refund all (``refund.amount`` None) or part of an order. Not retried: it moves money."""
-        received = self._send("POST", f"orders/{_segment(order_id)}/refunds", body=refund.to_payload())
-        doc = self._decode(received, subject=f"order {order_id}")
+        money = (
+            format_minor(refund.amount, refund.currency)
+            if refund.amount is not None
+            else f"everything left ({refund.currency.upper()})"
+        )
+        doc, received = self._request(
+            "POST",
+            f"orders/{_segment(order_id)}/refunds",
+            _Call(Purpose.REFUND, order_id, f"refund of {money}"),
+            subject=f"order {order_id}",
+            body=refund.to_payload(),
+        )
         return self._result(RefundResult, doc.get("data"), doc, received)
 
     def refund_full(
@@ -192,8 +251,13 @@ class MspClient:
         return self._result(Site, doc.get("data"), doc, received)
 
     def update_site(self, site_id: int | str, update: SiteUpdate) -> ApiResponse[Site]:
-        received = self._send("PATCH", f"sites/{_segment(str(site_id))}", body=update.to_payload())
-        doc = self._decode(received, subject=f"site {site_id}")
+        doc, received = self._request(
+            "PATCH",
+            f"sites/{_segment(str(site_id))}",
+            _NOT_ABOUT_AN_ORDER,
+            subject=f"site {site_id}",
+            body=update.to_payload(),
+        )
         return self._result(Site, doc.get("data"), doc, received)
 
     def list_transactions(self, filters: TransactionFilters | None = None) -> ApiResponse[TransactionPage]:
@@ -212,7 +276,7 @@ class MspClient:
         )
         self._retry.sleep(self._retry.reconcile_delay)
         try:
-            found = self.get_order(order_id)
+            found = self._get_order(order_id, _Call(Purpose.LOOKUP, order_id, "after the answer was lost"))
         except NotFound:
             log.info("Order %s does not exist: it was not created", order_id)
             raise OrderNotCreated(order_id, cause) from cause
@@ -222,13 +286,17 @@ class MspClient:
         return replace(found, reconciled=True)
 
     def _get(
-        self, path: str, *, subject: str, params: Sequence[tuple[str, str]] = ()
+        self,
+        path: str,
+        call: _Call = _NOT_ABOUT_AN_ORDER,
+        *,
+        subject: str,
+        params: Sequence[tuple[str, str]] = (),
     ) -> tuple[dict[str, Any], _Received]:
         attempts = max(1, self._retry.attempts)
         for attempt in range(1, attempts + 1):
             try:
-                received = self._send("GET", path, params=params)
-                return self._decode(received, subject=subject), received
+                return self._request("GET", path, call, subject=subject, params=params)
             except RateLimited as exc:
                 exc.attempts = attempt
                 if attempt == attempts:
@@ -258,6 +326,65 @@ class MspClient:
                 )
                 self._retry.sleep(wait)
         raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        call: _Call,
+        *,
+        subject: str,
+        params: Sequence[tuple[str, str]] = (),
+        body: dict[str, Any] | None = None,
+        secrets: Sequence[str] = (),
+    ) -> tuple[dict[str, Any], _Received]:
+        """One exchange: send, read the answer as MultiSafepay's JSON, and tell the observer either way."""
+        started, clock = dt.datetime.now(dt.UTC), time.monotonic()
+        status: int | None = None
+        try:
+            received = self._send(method, path, params=params, body=body)
+            status = received.status
+            doc = self._decode(received, subject=subject, secrets=secrets)
+        except Exception as exc:
+            # An MspError's message is already redacted; anything else is named by its type alone.
+            failure = exc.message if isinstance(exc, MspError) else f"unexpected {type(exc).__name__}"
+            http_status = status if status is not None else getattr(exc, "http_status", None)
+            self._observe(method, path, call, started, clock, http_status, failure, secrets)
+            raise
+        self._observe(method, path, call, started, clock, status, None, secrets)
+        return doc, received
+
+    def _observe(
+        self,
+        method: str,
+        path: str,
+        call: _Call,
+        started: dt.datetime,
+        clock: float,
+        http_status: int | None,
+        failure: str | None,
+        secrets: Sequence[str],
+    ) -> None:
+        observer = self.observer
+        if observer is None:
+            return
+        hidden = (self._api_key, *secrets)
+        exchange = Exchange(
+            method=method,
+            path=redact(self._base_path + path, hidden),
+            purpose=call.purpose,
+            order_id=call.order_id,
+            started=started,
+            duration_ms=round((time.monotonic() - clock) * 1000, 1),
+            http_status=http_status,
+            failure=redact(failure, hidden) if failure is not None else None,
+            summary=call.summary,
+        )
+        try:
+            observer(exchange)
+        except Exception as exc:
+            # Noting a call must never fail it: the answer is what the person is waiting for.
+            log.warning("%s %s: the exchange could not be noted (%s)", method, path, type(exc).__name__)
 
     def _send(
         self,

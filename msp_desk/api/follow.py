@@ -42,15 +42,28 @@ def follow_order(
     backoff: Backoff | None = None,
     wait: Callable[[float], None] = time.sleep,
     report: Callable[[str], None] | None = None,
+    answered: Callable[[ApiResponse[Order]], None] | None = None,
+    settled: Callable[[str | None], bool] = is_final,
+    known: bool = False,
 ) -> ApiResponse[Order]:
-    """GET the order until it is final or the backoff's time is up; returns the last answer."""
-    response = client.get_order(order_id)
+    """GET the order until it is settled or the backoff's time is up; returns the last answer.
+
+    ``answered`` sees every answer as it arrives (a screen shows each one);
+    ``settled`` says which statuses end the following (by default the final ones).
+    Every request after the first is a poll on the order's timeline; ``known``
+    makes the first one a poll too (the caller has had an answer about the order).
+    """
+    response = client.get_order(order_id, poll=known)
+    if answered is not None:
+        answered(response)
     for delay in (backoff or Backoff()).delays():
         status = response.data.status or "unknown"
-        if is_final(status):
+        if settled(response.data.status):
             break
         if report is not None:
             report(f"Order is {status}; asking again in {delay:.1f} s…")
         wait(delay)
-        response = client.get_order(order_id)
+        response = client.get_order(order_id, poll=True)
+        if answered is not None:
+            answered(response)
     return response

@@ -139,6 +139,8 @@ class OrderCustomer(MspModel):
     phone2: Text | None = None
     email: str | None = None
     company_name: str | None = None
+    # Not in MultiSafepay's example answers, but OrderDetails.customer is the Customer schema, which has it.
+    ip_address: str | None = None
 
 
 class RelatedTransaction(MspModel):

@@ -8,6 +8,7 @@ order or a refund is never made twice.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -80,3 +81,43 @@ def explain(error: BaseException, *, writing: bool = False) -> Explanation:
         Remedy.CHECK if writing else Remedy.RETRY,
         unexpected=True,
     )
+
+
+def explain_lookup(error: BaseException, order_id: str, *, seen_under: Sequence[str] = ()) -> Explanation:
+    """Why looking ``order_id`` up failed; ``seen_under`` names other profiles whose history has it.
+
+    MultiSafepay answers 1006 both for an order that does not exist and for one
+    of another website (an API key belongs to one website), so the message says both.
+    """
+    if isinstance(error, NotFound):
+        elsewhere = (
+            f" The order history has it under {_names(seen_under)}: switch to that profile to look it up."
+            if seen_under
+            else " If the ID is right, the order may belong to another profile's website: "
+            "a key sees only its own website's orders."
+        )
+        return Explanation(
+            f"No order “{order_id}” on this profile's website (error {error.code}).{elsewhere}", Remedy.FIX
+        )
+    if isinstance(error, InvalidApiKey):
+        return Explanation(f"{error.message} Check the profile's key on the Profiles screen.", Remedy.KEY)
+    if isinstance(error, NetworkUnreachable):
+        return Explanation(
+            f"{error.message} Check the network connection (or the proxy or firewall) and retry.",
+            Remedy.RETRY,
+        )
+    if isinstance(error, RequestTimeout):
+        tries = f" after {error.attempts} tries" if error.attempts > 1 else ""
+        return Explanation(f"{error.message.rstrip('.')}{tries}; the order was not looked up.", Remedy.RETRY)
+    if isinstance(error, MalformedResponse):
+        return Explanation(
+            f"{error.message} The order could not be read from it: perhaps a proxy or an outage page "
+            "answered instead of MultiSafepay.",
+            Remedy.RETRY,
+        )
+    return explain(error)
+
+
+def _names(names: Sequence[str]) -> str:
+    quoted = [f"“{name}”" for name in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]

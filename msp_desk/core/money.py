@@ -60,3 +60,33 @@ def format_minor(amount: int, currency: str) -> str:
     places = exponent(currency)
     value = Decimal(amount).scaleb(-places)
     return f"{value:,.{places}f} {currency.upper()}"
+
+
+def left_to_refund(amount: int | None, refunded: int | None) -> int:
+    """What can still be refunded on an order, in minor units (never below zero)."""
+    return max(0, (amount or 0) - (refunded or 0))
+
+
+def refund_minor_units(text: str, currency: str, left: int) -> int:
+    """A partial refund as typed (``"5.00"``) in minor units; raises AmountError unless 0 < it ≤ ``left``.
+
+    The rules for the amount are the order's (``to_minor_units``: digits, one
+    separator, the currency's decimals); the bound is what is left on the order.
+    """
+    if left < 1:
+        raise AmountError("Nothing is left to refund on this order.")
+    too_much = f"That is more than is left to refund: at most {format_minor(left, currency)}."
+    try:
+        minor = to_minor_units(text, currency)
+    except AmountError:
+        cleaned = text.strip()
+        # Beyond msp-desk's largest order is also beyond what is left: say the bound that matters here.
+        if (
+            _AMOUNT.fullmatch(cleaned)
+            and Decimal(cleaned.replace(",", ".")).scaleb(exponent(currency)) > left
+        ):
+            raise AmountError(too_much) from None
+        raise
+    if minor > left:
+        raise AmountError(too_much)
+    return minor

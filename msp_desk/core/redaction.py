@@ -1,4 +1,4 @@
-"""Masking of secrets in free text: API keys, card numbers and CVCs.
+"""Masking of secrets in free text and in JSON documents: API keys, card numbers and CVCs.
 
 Used by the log filter, by the API client's error messages and by anything
 else that turns data into text a person or a file will see. Masks keep the
@@ -7,8 +7,10 @@ last four characters so support staff can still tell two keys or cards apart.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from msp_desk.core.cards import luhn_valid
 
@@ -85,3 +87,61 @@ def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
     text = _CVC_FIELD.sub(lambda m: m.group("lead") + MASK, text)
     text = _KEY_LIKE.sub(lambda m: mask(m.group(0)), text)
     return _DIGIT_RUN.sub(_mask_card, text)
+
+
+# Fields whose value is a secret whatever it looks like (a CVC is only three digits).
+_SECRET_FIELDS = frozenset(
+    {
+        "card_number",
+        "cardnumber",
+        "card_cvc",
+        "cvc",
+        "cvc2",
+        "cvv",
+        "cvv2",
+        "security_code",
+        "api_key",
+        "apikey",
+    }
+)
+
+
+def _is_id_field(name: str) -> bool:
+    """PSP, refund, site and account ids: 16-digit ones pass the card checksum one time in ten."""
+    name = name.lower()
+    return name in {"id", "transactionid", "psp_id"} or name.endswith("_id")
+
+
+def redact_json(value: Any, field: str = "") -> Any:
+    """A copy of a JSON document with its secrets masked by where they are, not only by their shape.
+
+    Masking the document's text instead would hide every id that happens to pass
+    the card checksum (``"transaction_id": 1796160041877000``). Here a value is
+    masked when its field is a secret (``card_number``, ``cvc``, ``api_key``, ...)
+    whatever its shape; a whole number or a string of digits in an id field
+    (``transaction_id``, ``refund_id``, ...) is left alone; any other string is
+    redacted like free text, so a card number or key typed into a description
+    is still caught, and so is a card-shaped number in a field that is not an id.
+    """
+    if isinstance(value, dict):
+        return {key: redact_json(item, str(key)) for key, item in value.items()}
+    if isinstance(value, list):
+        return [redact_json(item, field) for item in value]
+    if value is None or isinstance(value, bool):
+        return value
+    if field.lower() in _SECRET_FIELDS:
+        return mask(str(value)) if str(value) else value
+    if isinstance(value, int):
+        if _is_id_field(field) or not luhn_valid(str(abs(value))):
+            return value
+        return mask(str(value))
+    if isinstance(value, str):
+        if _is_id_field(field) and value.isascii() and value.isdigit():
+            return value
+        return redact(value)
+    return value
+
+
+def masked_json(document: Any, *, indent: int | None = 2) -> str:
+    """``document`` as JSON text for a screen or a clipboard, its secrets masked (see ``redact_json``)."""
+    return json.dumps(redact_json(document), indent=indent, ensure_ascii=False)

@@ -7,6 +7,26 @@ here are what support staff say on the phone: "paid", "awaiting the bank".
 
 from __future__ import annotations
 
+# Every order ``status`` MultiSafepay documents (schemas/Status.yaml), in the order of an order's life.
+ORDER_STATUSES = (
+    "initialized",
+    "uncleared",
+    "completed",
+    "shipped",
+    "reserved",
+    "partial_refunded",
+    "refunded",
+    "declined",
+    "cancelled",
+    "expired",
+    "void",
+    "chargeback",
+)
+# What an order's ``financial_status`` can be (schemas/FinancialStatus.yaml).
+FINANCIAL_STATUSES = ("initialized", "uncleared", "completed", "declined", "cancelled", "expired", "void")
+# GET /transactions also filters on ledger states an order never shows (paths/listtransactions.yaml).
+FINANCIAL_STATUS_FILTERS = (*FINANCIAL_STATUSES, "created", "error", "manual", "new", "refunded", "reserved")
+
 # Statuses after which nothing more happens to a card order without someone acting.
 FINAL_STATUSES = frozenset(
     {"completed", "declined", "cancelled", "void", "expired", "refunded", "partial_refunded", "chargeback"}
@@ -59,3 +79,70 @@ def meaning(status: str | None, financial_status: str | None) -> str:
     if not status:
         return "No status yet"
     return f"Status {status}, financial status {financial or 'unknown'}"
+
+
+# Paid (and not all given back yet): what MultiSafepay refunds.
+_REFUNDABLE = frozenset({"completed", "shipped", "partial_refunded"})
+# Paid, refused, given back, waiting, or stopped: the colour a status is shown in.
+_TONES = {
+    "completed": "good",
+    "shipped": "good",
+    "declined": "bad",
+    "chargeback": "bad",
+    "initialized": "waiting",
+    "uncleared": "waiting",
+    "reserved": "waiting",
+    "refunded": "returned",
+    "partial_refunded": "returned",
+    "void": "stopped",
+    "cancelled": "stopped",
+    "expired": "stopped",
+}
+
+
+def tone(status: str | None) -> str:
+    """How a status reads at a glance: good, bad, waiting, returned, stopped (or unknown)."""
+    return _TONES.get((status or "").lower(), "unknown")
+
+
+def can_cancel(status: str | None) -> bool:
+    """Only an order nobody has paid yet can be cancelled (PATCH status ``cancelled``)."""
+    return (status or "").lower() == "initialized"
+
+
+def can_refund(status: str | None, left_minor: int) -> bool:
+    """A paid order with money left on it can be refunded, all or part of what is left."""
+    return (status or "").lower() in _REFUNDABLE and left_minor > 0
+
+
+_THREE_DS_RESULTS = {
+    "Y": "authenticated",
+    "N": "not authenticated",
+    "A": "attempted",
+    "R": "rejected",
+    "U": "unavailable",
+    "C": "challenge required",
+    "I": "informational only",
+}
+# ECI values as the schemes set them: Mastercard and Maestro count 02/01/00, the others 05/06/07.
+_ECI_MASTERCARD = {"02": "fully authenticated", "01": "attempted", "00": "not authenticated"}
+_ECI_OTHERS = {"05": "fully authenticated", "06": "attempted", "07": "not authenticated"}
+
+
+def three_ds_words(status: str | None) -> str:
+    """The 3-D Secure outcome ``Y``/``N``/``A``/``R``/... in words, with the letter: "authenticated (Y)"."""
+    code = (status or "").strip().upper()
+    if not code:
+        return "not performed"
+    words = _THREE_DS_RESULTS.get(code)
+    return f"{words} ({code})" if words else f"status {status}"
+
+
+def eci_words(eci: str | None, brand: str | None = None) -> str:
+    """The Electronic Commerce Indicator and its meaning for the scheme: "05 (fully authenticated)"."""
+    value = (eci or "").strip()
+    if not value:
+        return "—"
+    table = _ECI_MASTERCARD if (brand or "").upper() in {"MASTERCARD", "MAESTRO"} else _ECI_OTHERS
+    words = table.get(value.zfill(2))
+    return f"{value} ({words})" if words else value

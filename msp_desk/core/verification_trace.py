@@ -6,18 +6,26 @@ data that have no place in a support trace or in the history.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import datetime as dt
+from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
 
 from msp_desk.core.urls import endpoint
 
 
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
+
+
 @dataclass
 class Hop:
+    """One request the 3-D Secure browser made; ``at`` is when it asked (UTC, milliseconds)."""
+
     method: str
     host: str
     path: str
     status: str
+    at: str = field(default_factory=_now)
 
     @classmethod
     def from_url(cls, method: str, url: str, status: str = "requested") -> Hop:

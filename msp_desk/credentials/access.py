@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import httpx
 
     from msp_desk.api.client import MspClient
+    from msp_desk.api.exchanges import ExchangeObserver
     from msp_desk.api.retry import RetryPolicy
 
 log = logging.getLogger(__name__)
@@ -124,9 +125,20 @@ class ProfileAccess:
         *,
         api_key: str | None = None,
         retry: RetryPolicy | None = None,
+        observer: ExchangeObserver | None = None,
     ) -> MspClient:
-        """A client for the profile; ``api_key`` replaces the stored key (``MSP_DESK_API_KEY``)."""
+        """A client for the profile; ``api_key`` replaces the stored key (``MSP_DESK_API_KEY``).
+
+        ``observer`` hears of every exchange (the app's timeline recorder, :mod:`msp_desk.history.calls`).
+        """
         from msp_desk.api.client import MspClient
 
         key = api_key if api_key else self.api_key_for(profile)
-        return MspClient(http, self.base_url_for(profile), key, retry=retry, environment=profile.environment)
+        return MspClient(
+            http,
+            self.base_url_for(profile),
+            key,
+            retry=retry,
+            environment=profile.environment,
+            observer=observer,
+        )

@@ -56,7 +56,11 @@ class EventKind(enum.StrEnum):
 
 @dataclass(frozen=True)
 class HistoryEvent:
-    """One step on an order's timeline; ``at`` is this machine's UTC time with milliseconds."""
+    """One step on an order's timeline; ``at`` is this machine's UTC time with milliseconds.
+
+    For a call, ``at`` is when it was sent and ``duration_ms`` how long its answer took
+    (None for events that are not calls, and for calls kept by releases before it was).
+    """
 
     id: int
     profile_id: str
@@ -67,6 +71,7 @@ class HistoryEvent:
     path: str
     http_status: int | None
     detail: str
+    duration_ms: float | None = None
 
 
 @dataclass(frozen=True)

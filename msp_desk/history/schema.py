@@ -72,7 +72,21 @@ _VERSION_2 = [
     "CREATE INDEX events_order ON events (profile_id, order_id, id)",
 ]
 
-MIGRATIONS: list[list[str]] = [[_VERSION_1], _VERSION_2]
+_VERSION_3 = [
+    # The newest-first indexes carry the order key too, so a search for a common prefix ("o")
+    # walks them newest first and tests each id inside the index, never reading the rows it skips.
+    "DROP INDEX IF EXISTS orders_profile_created",
+    "CREATE INDEX orders_profile_created ON orders (profile_id, created, order_key)",
+    "DROP INDEX IF EXISTS orders_created",
+    "CREATE INDEX orders_created ON orders (created, order_key)",
+]
+
+_VERSION_4 = [
+    # How long each of this app's calls took: the client notes every exchange (api.exchanges).
+    "ALTER TABLE events ADD COLUMN duration_ms REAL",
+]
+
+MIGRATIONS: list[list[str]] = [[_VERSION_1], _VERSION_2, _VERSION_3, _VERSION_4]
 VERSION = len(MIGRATIONS)
 _UNREADABLE = {sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT}
 

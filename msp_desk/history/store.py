@@ -19,6 +19,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
+import logging
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping
@@ -27,12 +28,15 @@ from typing import TYPE_CHECKING, Any
 
 from msp_desk.core import paths
 from msp_desk.core.redaction import redact
+from msp_desk.history.queue import CallQueue, QueuedCall
 from msp_desk.history.records import EventKind, HistoryEntry, HistoryEvent, HistoryPage, HistoryQuery
 from msp_desk.history.schema import casefold, open_database
 
 if TYPE_CHECKING:
     from msp_desk.api.models import Order
     from msp_desk.core.verification_trace import Hop
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "HISTORY_FILE",
@@ -52,6 +56,16 @@ GENERIC_CARD_GATEWAY = "CREDITCARD"
 _AUTHENTICATION_FIELDS = ("status", "eci", "version", "transaction_status_reason")
 _HIGHEST = "\U0010ffff"
 """Sorts after every other character: ``key < prefix + _HIGHEST`` bounds a prefix range."""
+NEWEST_FIRST = "created DESC, order_key DESC, rowid DESC"
+"""The list's order: the newest-first indexes' own (profile, created, order key), so no page is sorted."""
+BROAD_PREFIX = 1000
+"""Matches beyond which a prefix search walks the newest-first index instead of sorting its matches.
+
+Sorting every match of a short prefix ("o" of 100,000 "ORD-…" ids) took 200 ms;
+walking the orders newest first and keeping those that match finds a page in
+well under a millisecond when matches are that common. Counting up to this
+bound in the order-id index says which case it is.
+"""
 
 _ORDER_COLUMNS = (
     "profile_id",
@@ -87,17 +101,40 @@ class HistoryStore:
         self._db.row_factory = sqlite3.Row
         self.warning: str | None = warning
         """Set when the file could not be read and a new one was started: for the app to show once."""
+        self._queued = CallQueue(self._flush)
 
     def close(self) -> None:
+        """Write what is queued, then close the file."""
+        self._queued.close()
+        try:
+            self._flush()
+        except sqlite3.Error as error:
+            log.warning("Could not write the last calls to the order timelines: %s", redact(str(error)))
         with self._lock:
             self._db.close()
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: it holds off other app instances from reading-then-writing in between."""
+        """One write transaction: it holds off other app instances from reading-then-writing in between.
+
+        Queued calls go first, so the timeline keeps the order things happened in.
+        """
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
+                for call in self._queued.take():
+                    self._add_event(
+                        self._db,
+                        call.profile_id,
+                        call.order_id,
+                        call.kind,
+                        method=call.method,
+                        path=call.path,
+                        http_status=call.http_status,
+                        detail=call.detail,
+                        at=call.at,
+                        duration_ms=call.duration_ms,
+                    )
                 yield self._db
             except BaseException:
                 self._db.execute("ROLLBACK")
@@ -211,7 +248,11 @@ class HistoryStore:
                 )
 
     def set_trace(self, profile_id: str, order_id: str, trace: list[dict[str, str]]) -> None:
-        """Keep the 3-D Secure browser's hops with the order, and put each on its timeline."""
+        """Keep the 3-D Secure browser's hops with the order, and put each on its timeline.
+
+        A hop's ``at`` (when the browser asked, UTC) dates its event, so the hops sit
+        among the notifications they set off rather than all at the moment they were kept.
+        """
         with self._write() as db:
             db.execute(
                 "UPDATE orders SET trace = ?, updated_at = ? WHERE profile_id = ? AND order_id = ?",
@@ -226,6 +267,7 @@ class HistoryStore:
                     method=hop.get("method", ""),
                     path=f"{hop.get('host', '')}{hop.get('path', '')}",
                     detail=hop.get("status", ""),
+                    at=_moment(hop.get("at", "")),
                 )
 
     def get(self, profile_id: str, order_id: str) -> HistoryEntry | None:
@@ -240,30 +282,51 @@ class HistoryStore:
 
     def search(self, query: HistoryQuery) -> HistoryPage:
         """One page of the orders matching ``query``, newest first, and how many match in all."""
+        return HistoryPage(self.entries(query), self.count(query))
+
+    def entries(self, query: HistoryQuery) -> list[HistoryEntry]:
+        """The page of ``search`` without the count: what a screen shows first, before "1,234 orders"."""
         if not 1 <= query.limit <= MAX_PAGE:
             raise ValueError(f"limit must be from 1 to {MAX_PAGE}")
         if query.offset < 0:
             raise ValueError("offset must not be negative")
-        where, params = _where(query)
         with self._lock:
-            total = int(self._db.execute(f"SELECT COUNT(*) FROM orders WHERE {where}", params).fetchone()[0])  # noqa: S608
+            where, params = self._page_where(query)
             rows = self._db.execute(
                 # Only fixed clauses are interpolated; every value is a parameter.
-                f"SELECT * FROM orders WHERE {where} ORDER BY created DESC, rowid DESC LIMIT ? OFFSET ?",  # noqa: S608
+                f"SELECT * FROM orders WHERE {where} ORDER BY {NEWEST_FIRST} LIMIT ? OFFSET ?",  # noqa: S608
                 [*params, query.limit, query.offset],
             ).fetchall()
-        return HistoryPage([_entry(row) for row in rows], total)
+        return [_entry(row) for row in rows]
+
+    def count(self, query: HistoryQuery) -> int:
+        """How many orders match ``query`` in all (its offset and limit aside)."""
+        where, params = _where(query)
+        with self._lock:
+            return int(self._db.execute(f"SELECT COUNT(*) FROM orders WHERE {where}", params).fetchone()[0])  # noqa: S608
+
+    def _page_where(self, query: HistoryQuery) -> tuple[str, list[Any]]:
+        """The WHERE clause a page is read with: a prefix with many matches walks the newest-first index.
+
+        Whether it has many is asked of the order-id index, counting no further than the bound.
+        """
+        where, params = _where(query)
+        if query.order_id_prefix:
+            probe = f"SELECT COUNT(*) FROM (SELECT 1 FROM orders WHERE {where} LIMIT ?)"  # noqa: S608
+            if int(self._db.execute(probe, [*params, BROAD_PREFIX + 1]).fetchone()[0]) > BROAD_PREFIX:
+                return _where(query, newest_first=True)
+        return where, params
 
     def query_plan(self, query: HistoryQuery) -> list[str]:
         """How SQLite runs ``search`` for this query (EXPLAIN QUERY PLAN lines): for tests and tuning."""
-        where, params = _where(query)
         lines = []
         with self._lock:
-            for sql in (
-                f"SELECT COUNT(*) FROM orders WHERE {where}",  # noqa: S608
-                f"SELECT * FROM orders WHERE {where} ORDER BY created DESC, rowid DESC LIMIT 1",  # noqa: S608
-            ):
-                lines += [str(row[3]) for row in self._db.execute("EXPLAIN QUERY PLAN " + sql, params)]
+            where, params = _where(query)
+            count = f"SELECT COUNT(*) FROM orders WHERE {where}"  # noqa: S608
+            lines += [str(row[3]) for row in self._db.execute("EXPLAIN QUERY PLAN " + count, params)]
+            where, params = self._page_where(query)
+            page = f"SELECT * FROM orders WHERE {where} ORDER BY {NEWEST_FIRST} LIMIT 1"  # noqa: S608
+            lines += [str(row[3]) for row in self._db.execute("EXPLAIN QUERY PLAN " + page, params)]
         return lines
 
     # the timeline
@@ -278,13 +341,14 @@ class HistoryStore:
         path: str = "",
         http_status: int | None = None,
         detail: str = "",
+        at: dt.datetime | None = None,
+        duration_ms: float | None = None,
     ) -> HistoryEvent:
-        """Put one of this app's calls about the order (or another step) on its timeline, redacted."""
-        try:
-            checked = EventKind(kind)
-        except ValueError:
-            known = ", ".join(k.value for k in EventKind)
-            raise ValueError(f"Unknown event kind {str(kind)[:40]!r}: expected one of {known}") from None
+        """Put one of this app's calls about the order (or another step) on its timeline, redacted.
+
+        ``at`` is when the call was sent (an aware time; now when None), ``duration_ms`` how long it took.
+        """
+        checked = _kind(kind)
         with self._write() as db:
             return self._add_event(
                 db,
@@ -295,7 +359,45 @@ class HistoryStore:
                 path=path,
                 http_status=http_status,
                 detail=detail,
+                at=at,
+                duration_ms=duration_ms,
             )
+
+    def note_call(
+        self,
+        profile_id: str,
+        order_id: str,
+        kind: EventKind | str,
+        *,
+        method: str = "",
+        path: str = "",
+        http_status: int | None = None,
+        detail: str = "",
+        at: dt.datetime | None = None,
+        duration_ms: float | None = None,
+    ) -> None:
+        """``record_call`` without waiting for the file: written within a moment, in one go with others.
+
+        For the API client's recorder (see ``history.queue``). Every read and write of the
+        timeline writes what is queued first; ``close`` writes the rest.
+        """
+        call = QueuedCall(
+            profile_id,
+            order_id,
+            _kind(kind),
+            method,
+            path,
+            http_status,
+            detail,
+            at or dt.datetime.now(dt.UTC),
+            duration_ms,
+        )
+        self._queued.put(call)
+
+    def _flush(self) -> None:
+        if self._queued:
+            with self._write():
+                pass
 
     def record_hops(self, profile_id: str, order_id: str, hops: Iterable[Hop]) -> None:
         """The 3-D Secure browser's hops, kept with the order and on its timeline (see ``set_trace``)."""
@@ -303,6 +405,7 @@ class HistoryStore:
 
     def events(self, profile_id: str, order_id: str, *, limit: int = MAX_PAGE) -> list[HistoryEvent]:
         """The order's timeline, oldest first."""
+        self._flush()
         with self._lock:
             rows = self._db.execute(
                 "SELECT * FROM events WHERE profile_id = ? AND order_id = ? ORDER BY id LIMIT ?",
@@ -321,22 +424,51 @@ class HistoryStore:
         path: str = "",
         http_status: int | None = None,
         detail: str = "",
+        at: dt.datetime | None = None,
+        duration_ms: float | None = None,
     ) -> HistoryEvent:
-        at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
+        when = (at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
         method = method.upper() if method.isascii() and method.isalpha() and len(method) <= 10 else ""
         path, detail = redact(path)[:MAX_TEXT], redact(detail)[:MAX_TEXT]
         cursor = db.execute(
-            "INSERT INTO events (profile_id, order_id, at, kind, method, path, http_status, detail)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (profile_id, order_id, at, kind.value, method, path, http_status, detail),
+            "INSERT INTO events"
+            " (profile_id, order_id, at, kind, method, path, http_status, detail, duration_ms)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (profile_id, order_id, when, kind.value, method, path, http_status, detail, duration_ms),
         )
         return HistoryEvent(
-            int(cursor.lastrowid or 0), profile_id, order_id, at, kind, method, path, http_status, detail
+            int(cursor.lastrowid or 0),
+            profile_id,
+            order_id,
+            when,
+            kind,
+            method,
+            path,
+            http_status,
+            detail,
+            duration_ms,
         )
+
+
+def _kind(kind: EventKind | str) -> EventKind:
+    try:
+        return EventKind(kind)
+    except ValueError:
+        known = ", ".join(k.value for k in EventKind)
+        raise ValueError(f"Unknown event kind {str(kind)[:40]!r}: expected one of {known}") from None
 
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _moment(text: str) -> dt.datetime | None:
+    """A hop's UTC time (ISO, with or without a zone); None when it has none or it is not a time."""
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
 
 
 def _time(value: dt.datetime | dt.date | None) -> str:
@@ -350,7 +482,12 @@ def _time(value: dt.datetime | dt.date | None) -> str:
     return value.isoformat(timespec="seconds")
 
 
-def _where(query: HistoryQuery) -> tuple[str, list[Any]]:
+def _where(query: HistoryQuery, *, newest_first: bool = False) -> tuple[str, list[Any]]:
+    """The WHERE clause of ``query``; ``newest_first`` keeps SQLite off the order-id index (``+order_key``).
+
+    Then SQLite walks an index in creation order and stops after a page of
+    matches, instead of collecting and sorting every match of the prefix.
+    """
     clauses: list[str] = []
     params: list[Any] = []
     if query.profile_id is not None:
@@ -358,7 +495,8 @@ def _where(query: HistoryQuery) -> tuple[str, list[Any]]:
         params.append(query.profile_id)
     if query.order_id_prefix:
         key = casefold(query.order_id_prefix)
-        clauses.append("order_key >= ? AND order_key < ?")
+        column = "+order_key" if newest_first else "order_key"
+        clauses.append(f"{column} >= ? AND {column} < ?")
         params += [key, key + _HIGHEST]
     if query.statuses:
         clauses.append(f"status IN ({', '.join('?' * len(query.statuses))})")
@@ -462,4 +600,5 @@ def _event(row: sqlite3.Row) -> HistoryEvent:
         path=row["path"],
         http_status=row["http_status"],
         detail=row["detail"],
+        duration_ms=row["duration_ms"],
     )

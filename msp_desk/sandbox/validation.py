@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from msp_desk.core import statuses
 from msp_desk.core.urls import NOTIFICATION_URL_MAX_LENGTH
 from msp_desk.sandbox.cards import CARD_GATEWAYS, Brand, brand_of, expected_cvc_lengths, luhn_valid
 from msp_desk.sandbox.errors import ApiError
@@ -35,28 +36,11 @@ CURRENCIES = frozenset(
 MAX_AMOUNT = 10**11
 """A billion euros in cents: anything above is a unit mistake, and keeps sums far from float trouble."""
 
-ORDER_STATUSES = frozenset(
-    {
-        "initialized",
-        "completed",
-        "declined",
-        "cancelled",
-        "expired",
-        "void",
-        "uncleared",
-        "refunded",
-        "partial_refunded",
-        "reserved",
-        "shipped",
-        "chargeback",
-    }
-)
+ORDER_STATUSES = frozenset(statuses.ORDER_STATUSES)
 """``status`` values: schemas/Status.yaml plus the list-transactions filter's own enum."""
-FINANCIAL_STATUSES = frozenset(
-    {"initialized", "completed", "declined", "cancelled", "expired", "uncleared", "void"}
-)
+FINANCIAL_STATUSES = frozenset(statuses.FINANCIAL_STATUSES)
 """What an order's ``financial_status`` can be (schemas/FinancialStatus.yaml)."""
-FINANCIAL_STATUS_FILTERS = FINANCIAL_STATUSES | {"created", "error", "manual", "new", "refunded", "reserved"}
+FINANCIAL_STATUS_FILTERS = frozenset(statuses.FINANCIAL_STATUS_FILTERS)
 """What GET /transactions accepts for ``financial_status``: the order values and the filter's enum
 (paths/listtransactions.yaml), whose extra values name ledger states the sandbox never reaches."""
 TRANSACTION_TYPES = frozenset(

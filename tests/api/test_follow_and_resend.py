@@ -9,6 +9,7 @@ import pytest
 from msp_desk.api.client import MspClient
 from msp_desk.api.errors import OrderNotCreated, ValidationFailed
 from msp_desk.api.follow import Backoff, follow_order
+from msp_desk.core.statuses import is_pending
 from tests.api.test_client_against_sandbox import NO_3DS_CARD, card_order, client, http, sandbox, site_fault
 
 __all__ = ["client", "http", "sandbox"]  # fixtures shared with the client tests
@@ -40,6 +41,22 @@ def test_an_uncleared_order_is_followed_until_the_bank_decides(client: MspClient
     assert final.data.status == "completed"
     assert waits, "it asked more than once"
     assert reports[0] == "Order is uncleared; asking again in 0.1 s…"
+
+
+def test_every_answer_is_seen_and_the_caller_says_when_it_is_settled(client: MspClient) -> None:
+    client.create_direct_card_order(card_order("follow-4", UNCLEARED_THEN_COMPLETED, flexible_3d=False))
+    seen: list[str | None] = []
+    final = follow_order(
+        client,
+        "follow-4",
+        backoff=Backoff(first=0.05, limit=20),
+        answered=lambda response: seen.append(response.data.status),
+        settled=lambda status: not is_pending(status),
+    )
+    assert final.data.status == "completed"
+    assert seen[0] == "uncleared"
+    assert seen[-1] == "completed"
+    assert len(seen) >= 2
 
 
 def test_following_stops_when_the_caller_cancels(client: MspClient) -> None:

@@ -18,7 +18,7 @@ from msp_desk.api.errors import (
     ServerError,
     ValidationFailed,
 )
-from msp_desk.api.remedies import Remedy, explain
+from msp_desk.api.remedies import Remedy, explain, explain_lookup
 from msp_desk.credentials.access import MissingApiKey
 
 TIMEOUT = RequestTimeout("testapi.multisafepay.com did not answer in time.", code="timeout")
@@ -60,3 +60,50 @@ def test_an_unexpected_error_is_marked_and_masked() -> None:
     assert "4111 1111 1111 1111" not in explained.message
     assert "0123456789abcdef0123456789abcdef01234567" not in explained.message
     assert explained.message.startswith("Unexpected error (KeyError: ")
+
+
+# -- looking an order up ------------------------------------------------------------------------
+
+
+def test_an_order_that_is_not_there_may_be_another_websites() -> None:
+    error = NotFound("Order abc-1 was not found on Test (error 1006: Invalid transaction ID).", code=1006)
+    plain = explain_lookup(error, "abc-1")
+    assert plain.remedy is Remedy.FIX
+    assert plain.message.startswith("No order “abc-1” on this profile's website (error 1006).")
+    assert "may belong to another profile's website" in plain.message
+    known = explain_lookup(error, "abc-1", seen_under=["Shop NL (Test)", "Shop BE (Test)"])
+    assert "under “Shop NL (Test)” and “Shop BE (Test)”: switch to that profile" in known.message
+
+
+def test_each_lookup_failure_has_its_own_message() -> None:
+    key = explain_lookup(InvalidApiKey(Environment.LIVE), "abc-1")
+    assert key.remedy is Remedy.KEY
+    assert "perhaps a Test key was used against Live" in key.message
+    assert key.message.endswith("Check the profile's key on the Profiles screen.")
+
+    down = explain_lookup(NetworkUnreachable("Cannot reach api.multisafepay.com.", code="x"), "abc-1")
+    assert down.remedy is Remedy.RETRY
+    assert down.message.startswith("Cannot reach api.multisafepay.com. Check the network connection")
+
+    slow = RequestTimeout("api.multisafepay.com did not answer in time (ReadTimeout).", code="timeout")
+    slow.attempts = 3
+    timed_out = explain_lookup(slow, "abc-1")
+    assert timed_out.remedy is Remedy.RETRY
+    assert timed_out.message == (
+        "api.multisafepay.com did not answer in time (ReadTimeout) after 3 tries; "
+        "the order was not looked up."
+    )
+
+    odd = MalformedResponse(
+        "api.multisafepay.com answered with something that is not JSON (HTTP 200).", code="x"
+    )
+    malformed = explain_lookup(odd, "abc-1")
+    assert malformed.remedy is Remedy.RETRY
+    assert "could not be read from it" in malformed.message
+
+    assert len({down.message, timed_out.message, malformed.message, key.message}) == 4
+
+
+def test_other_lookup_failures_read_as_any_other_read() -> None:
+    error = ServerError("api.multisafepay.com had a server error (HTTP 503).", code=503)
+    assert explain_lookup(error, "abc-1") == explain(error)

@@ -7,7 +7,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from msp_desk.core import cards
-from msp_desk.core.money import AMOUNT_RULE, MAX_ORDER_MINOR, AmountError, format_minor, to_minor_units
+from msp_desk.core.money import (
+    AMOUNT_RULE,
+    MAX_ORDER_MINOR,
+    AmountError,
+    format_minor,
+    left_to_refund,
+    refund_minor_units,
+    to_minor_units,
+)
 
 
 @pytest.mark.parametrize(
@@ -117,3 +125,42 @@ def test_any_text_is_an_amount_or_a_message(text: str) -> None:
         assert text.strip().replace(",", "").replace(".", "").isdigit()
         assert text.strip().isascii()
     assert message or minor
+
+
+def test_what_is_left_to_refund() -> None:
+    assert left_to_refund(1000, 250) == 750
+    assert left_to_refund(1000, None) == 1000
+    assert left_to_refund(None, None) == 0
+    assert left_to_refund(1000, 1200) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "left", "minor"),
+    [
+        ("5.00", "EUR", 1000, 500),
+        ("10", "EUR", 1000, 1000),
+        ("2,5", "EUR", 1000, 250),
+        ("1500", "JPY", 1500, 1500),
+    ],
+)
+def test_a_partial_refund_in_major_units(text: str, currency: str, left: int, minor: int) -> None:
+    assert refund_minor_units(text, currency, left) == minor
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "left", "message"),
+    [
+        ("10.01", "EUR", 1000, "That is more than is left to refund: at most 10.00 EUR."),
+        ("99999999999", "EUR", 1000, "That is more than is left to refund: at most 10.00 EUR."),
+        ("1.234", "EUR", 1000, "EUR has 2 decimals at most."),
+        ("1.5", "JPY", 1000, "JPY has no decimals; enter a whole amount."),
+        ("", "EUR", 1000, "Enter an amount."),
+        ("0", "EUR", 1000, "The amount must be more than zero."),
+        ("-1", "EUR", 1000, "The amount must be more than zero."),
+        ("5", "EUR", 0, "Nothing is left to refund on this order."),
+    ],
+)
+def test_a_partial_refund_names_the_rule_it_breaks(text: str, currency: str, left: int, message: str) -> None:
+    with pytest.raises(AmountError) as raised:
+        refund_minor_units(text, currency, left)
+    assert str(raised.value) == message

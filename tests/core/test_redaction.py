@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
@@ -8,7 +9,7 @@ from hypothesis import strategies as st
 
 from msp_desk.core.cards import luhn_valid
 from msp_desk.core.logs import log_file, setup_logging
-from msp_desk.core.redaction import mask, redact
+from msp_desk.core.redaction import mask, masked_json, redact, redact_json
 
 KEY = "4192937dffd72a34bcaef4e4f589beb74188d0fa"
 
@@ -104,3 +105,69 @@ def test_log_file_receives_only_redacted_text(msp_home: object) -> None:
 )
 def test_cards_next_to_other_numbers_are_still_masked(text: str, expected: str) -> None:
     assert redact(text) == expected
+
+
+# -- JSON documents: masked by field, so ids that pass the card checksum stay readable --------
+
+LUHN_VALID_PSP_ID = 1796160041877000
+
+
+def test_psp_ids_that_pass_the_card_checksum_stay_readable_in_json() -> None:
+    assert luhn_valid(str(LUHN_VALID_PSP_ID))
+    document = {
+        "data": {
+            "transaction_id": LUHN_VALID_PSP_ID,
+            "related_transactions": [{"transaction_id": str(LUHN_VALID_PSP_ID), "type": "refund"}],
+            "refund_id": LUHN_VALID_PSP_ID,
+            "costs": [{"transaction_id": LUHN_VALID_PSP_ID, "amount": 0.03}],
+        }
+    }
+    text = masked_json(document)
+    assert text.count(str(LUHN_VALID_PSP_ID)) == 4
+    assert "••••" not in text
+    # What the free-text redaction would have done to the same document:
+    assert str(LUHN_VALID_PSP_ID) not in redact(json.dumps(document))
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("card_number", "4111111111111111"),
+        ("card_number", 4111111111111111),
+        ("card_cvc", "123"),
+        ("cvc", 737),
+        ("api_key", KEY),
+        ("API_KEY", "short-key-XYZ9"),
+    ],
+)
+def test_secret_fields_are_masked_whatever_their_shape(field: str, value: object) -> None:
+    masked = redact_json({"gateway_info": {field: value}})["gateway_info"][field]
+    assert masked.startswith("••••")
+    assert str(value) not in masked or len(str(value)) <= 4
+
+
+def test_secrets_in_other_fields_are_masked_by_their_shape() -> None:
+    document = {
+        "description": "paid with 4111 1111 1111 1111, key " + KEY,
+        "var1": 5500000000000004,
+        "items": [{"note": "cvc: 123"}],
+        "order_id": "4111111111111111",  # not a PSP id: a merchant's text, and card-shaped
+    }
+    masked = redact_json(document)
+    assert masked["description"] == "paid with ••••1111, key ••••d0fa"
+    assert masked["var1"] == "••••0004"
+    assert masked["items"][0]["note"] == "cvc: ••••"
+    assert masked["order_id"] == "4111111111111111", "an id field keeps its digits"
+
+
+def test_everything_else_is_kept_as_it_was() -> None:
+    document = {
+        "amount": 1000,
+        "status": "completed",
+        "costs": [{"amount": 0.03}],
+        "related_transactions": None,
+        "fastcheckout": False,
+        "last4": "1111",
+    }
+    assert redact_json(document) == document
+    assert json.loads(masked_json(document)) == document

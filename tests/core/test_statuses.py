@@ -4,7 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from msp_desk.core.statuses import FINAL_STATUSES, is_final, is_pending, meaning, status_words
+from msp_desk.core.statuses import (
+    FINAL_STATUSES,
+    FINANCIAL_STATUS_FILTERS,
+    FINANCIAL_STATUSES,
+    ORDER_STATUSES,
+    can_cancel,
+    can_refund,
+    eci_words,
+    is_final,
+    is_pending,
+    meaning,
+    status_words,
+    three_ds_words,
+    tone,
+)
 
 
 @pytest.mark.parametrize(
@@ -49,3 +63,67 @@ def test_void_cancelled_reads_as_cancelled() -> None:
     assert status_words("void", "cancelled") == "Cancelled (void)"
     assert status_words("partial_refunded") == "Partial refunded"
     assert status_words(None) == "Unknown"
+
+
+def test_only_an_unpaid_order_can_be_cancelled() -> None:
+    assert can_cancel("initialized")
+    assert not any(can_cancel(status) for status in ORDER_STATUSES if status != "initialized")
+
+
+@pytest.mark.parametrize(
+    ("status", "left", "refundable"),
+    [
+        ("completed", 1000, True),
+        ("shipped", 1, True),
+        ("partial_refunded", 500, True),
+        ("refunded", 0, False),
+        ("completed", 0, False),
+        ("uncleared", 1000, False),
+        ("initialized", 1000, False),
+        (None, 1000, False),
+    ],
+)
+def test_a_paid_order_with_money_left_can_be_refunded(
+    status: str | None, left: int, refundable: bool
+) -> None:
+    assert can_refund(status, left) is refundable
+
+
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [
+        ("Y", "authenticated (Y)"),
+        ("n", "not authenticated (N)"),
+        ("A", "attempted (A)"),
+        ("R", "rejected (R)"),
+        ("U", "unavailable (U)"),
+        ("", "not performed"),
+        (None, "not performed"),
+        ("Q", "status Q"),
+    ],
+)
+def test_three_d_secure_outcomes_in_words(status: str | None, words: str) -> None:
+    assert three_ds_words(status) == words
+
+
+@pytest.mark.parametrize(
+    ("eci", "brand", "words"),
+    [
+        ("05", "VISA", "05 (fully authenticated)"),
+        ("06", "AMEX", "06 (attempted)"),
+        ("07", None, "07 (not authenticated)"),
+        ("02", "MASTERCARD", "02 (fully authenticated)"),
+        ("1", "maestro", "1 (attempted)"),
+        ("05", "MASTERCARD", "05"),
+        (None, "VISA", "—"),
+    ],
+)
+def test_eci_in_words_per_scheme(eci: str | None, brand: str | None, words: str) -> None:
+    assert eci_words(eci, brand) == words
+
+
+def test_every_status_has_a_tone_and_the_filters_know_every_status() -> None:
+    assert {tone(status) for status in ORDER_STATUSES} == {"good", "bad", "waiting", "returned", "stopped"}
+    assert tone("mystery") == "unknown"
+    assert set(FINANCIAL_STATUSES) <= set(FINANCIAL_STATUS_FILTERS)
+    assert set(ORDER_STATUSES) >= FINAL_STATUSES

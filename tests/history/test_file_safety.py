@@ -99,8 +99,15 @@ def test_a_file_from_the_first_releases_opens_and_keeps_its_rows(tmp_path: Path)
     store.close()
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == VERSION
+        # Version 3: the newest-first indexes carry the order key, for prefix searches.
+        columns = [row[2] for row in db.execute("PRAGMA index_info(orders_profile_created)")]
+        assert columns == ["profile_id", "created", "order_key"]
+        # Version 4: how long each call took.
+        assert "duration_ms" in [row[1] for row in db.execute("PRAGMA table_info(events)")]
     again = HistoryStore(path)  # a second open migrates nothing
-    assert [e.kind for e in again.events("p1", "ÄRGER-Order-1")] == [EventKind.LOOKUP]
+    assert [(e.kind, e.duration_ms) for e in again.events("p1", "ÄRGER-Order-1")] == [
+        (EventKind.LOOKUP, None)
+    ]
     again.close()
 
 

@@ -85,6 +85,46 @@ def test_every_search_shape_uses_an_index(big: HistoryStore) -> None:
     assert not any("TEMP B-TREE" in line for line in big.query_plan(HistoryQuery(profile_id="p1")))
 
 
+def test_a_common_prefix_walks_the_orders_newest_first_and_a_rare_one_reads_the_id_index(
+    big: HistoryStore,
+) -> None:
+    # "o" matches every order: sorting 75,000 matches for one page took 200 ms, walking the
+    # newest-first index and keeping the matches takes a few.
+    for query in (
+        HistoryQuery(profile_id="p1", order_id_prefix="o"),
+        HistoryQuery(order_id_prefix="ORDER-0"),
+    ):
+        plan = big.query_plan(query)
+        assert not any("TEMP B-TREE" in line for line in plan), plan
+    page = big.search(HistoryQuery(profile_id="p1", order_id_prefix="o", limit=3, offset=1))
+    assert page.total == 75_000
+    assert [e.order_id for e in page.entries] == ["Order-099998", "Order-099997", "Order-099995"]
+    rare = big.query_plan(HistoryQuery(profile_id="p1", order_id_prefix="order-0123"))
+    assert any("orders_profile_key (profile_id=? AND order_key>? AND order_key<?)" in line for line in rare)
+
+
+def test_a_page_can_be_read_before_its_count(big: HistoryStore) -> None:
+    query = HistoryQuery(profile_id="p1", order_id_prefix="order-01", offset=5, limit=10)
+    page = big.search(query)
+    assert big.entries(query) == page.entries
+    assert big.count(query) == page.total == 7_500  # order-010000 .. order-019999, three in four on p1
+    with pytest.raises(ValueError, match="limit must be from 1 to 1000"):
+        big.entries(dataclasses.replace(query, limit=0))
+
+
+def test_orders_created_in_the_same_second_keep_one_order(tmp_path: Path) -> None:
+    store = HistoryStore(tmp_path / "history.sqlite3")
+    for order_id in ("b-2", "a-1", "c-3"):
+        store.record_submitted(
+            HistoryEntry(
+                "p1", order_id, "P", "test", 100, "EUR", "", "VISA", "1111", created="2024-05-01T10:00:00"
+            )
+        )
+    ids = [e.order_id for e in store.search(HistoryQuery(profile_id="p1")).entries]
+    assert ids == ["c-3", "b-2", "a-1"]  # newest first; within one second, by order id, last first
+    store.close()
+
+
 def test_prefix_search_is_case_insensitive_and_newest_first(big: HistoryStore) -> None:
     page = big.search(HistoryQuery(profile_id="p1", order_id_prefix="oRDER-0123"))
     # Order-012300 .. Order-012399 less every fourth (profile p2): 75 orders.

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QMessageBox
 
 from msp_desk.credentials.access import open_store
 from msp_desk.ui.services.context import AppContext
+from tests.helpers.loopback import LoopbackStandIn
 
 YES = "yes"
 NO = "no"
@@ -91,3 +92,9 @@ def choose(combo: QComboBox, text: str) -> None:
 def text_colour(widget: QWidget) -> str:
     """The colour a label's text is drawn in, as #rrggbb."""
     return widget.palette().color(QPalette.ColorRole.WindowText).name()
+
+
+@pytest.fixture
+def stand_in() -> LoopbackStandIn:
+    """A transport for the app's HTTP client that answers Test and Live from the local sandbox."""
+    return LoopbackStandIn()

@@ -53,7 +53,7 @@ def _mnemonics(window: MainWindow) -> list[str]:
     return [m.group(1).lower() for text in texts for m in [_MNEMONIC.search(text)] if m]
 
 
-@pytest.mark.parametrize("area", ["orders", "bulk", "webhooks", "profiles"])
+@pytest.mark.parametrize("area", ["orders", "lookup", "history", "bulk", "webhooks", "inbox", "profiles"])
 def test_mnemonics_are_unique_on_each_screen(qtbot, window: MainWindow, area: str) -> None:
     window.show_area(area)
     letters = _mnemonics(window)
@@ -62,12 +62,12 @@ def test_mnemonics_are_unique_on_each_screen(qtbot, window: MainWindow, area: st
     assert not duplicates, f"Alt+{'/'.join(sorted(duplicates))} would reach two controls"
 
 
-@pytest.mark.parametrize("area", ["orders", "bulk", "webhooks", "profiles"])
+@pytest.mark.parametrize("area", ["orders", "lookup", "history", "bulk", "webhooks", "inbox", "profiles"])
 def test_every_input_has_a_visible_buddy_label_and_a_name(qtbot, window: MainWindow, area: str) -> None:
     window.show_area(area)
     buddies = {id(label.buddy()) for label in _visible(window, QLabel) if label.buddy() is not None}  # type: ignore[attr-defined]
     inputs = [w for kind in (QLineEdit, QComboBox, QAbstractSpinBox) for w in _visible(window, kind)]
-    # A combo box's or spin box's own line edit: the box itself is the input.
+    # A combo box's or a date field's own line edit: the box itself is the input its label names.
     inputs = [w for w in inputs if not isinstance(w.parent(), QComboBox | QAbstractSpinBox)]
     assert inputs
     for widget in inputs:

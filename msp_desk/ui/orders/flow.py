@@ -3,7 +3,9 @@
 Each order gets its own flow. While its request is on its way a second
 ``submit`` is refused, so a double click can never create a second order; and
 a flow the person walked away from ("Next order" while it was still sending)
-keeps going quietly and records its outcome in the history. The request model
+keeps going quietly and records its outcome in the history. Its calls reach
+the order's timeline through the client (``history.calls``); the 3-D Secure
+browser's hops are kept by the job that follows the order after them. The request model
 (card number and CVC as pydantic ``SecretStr``) is kept only until MultiSafepay
 has the order, so a request that provably did not arrive can be sent again
 unchanged; after that only the brand and last four digits remain, in the history.
@@ -12,7 +14,7 @@ unchanged; after that only the brand and last four digits remain, in the history
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from msp_desk.api.follow import Backoff
     from msp_desk.api.models import ApiResponse, Order
     from msp_desk.api.request_models import DirectCardOrder
+    from msp_desk.core.verification_trace import Hop
     from msp_desk.credentials.profiles import Profile
     from msp_desk.ui.services.context import AppContext
 
@@ -118,8 +121,11 @@ class OrderFlow(QObject):
 
     # -- following -------------------------------------------------------------
 
-    def follow(self) -> None:
-        """Ask GET /orders/{id} with growing pauses until the status is final or time is up."""
+    def follow(self, trace: Sequence[Hop] = ()) -> None:
+        """Ask GET /orders/{id} with growing pauses until the status is final or time is up.
+
+        ``trace``: the 3-D Secure browser's hops, kept in the history first, on the worker.
+        """
         if self.busy:
             return
         from msp_desk.api.follow import follow_order
@@ -127,8 +133,11 @@ class OrderFlow(QObject):
         profile, order_id, context, backoff = self.profile, self.order_id, self._context, self.backoff
 
         def job(ctx: TaskContext) -> ApiResponse[Order]:
+            self._keep_trace(trace)
             client = context.profiles.client_for(context.http, profile)
-            return follow_order(client, order_id, backoff=backoff, wait=ctx.wait, report=ctx.report)
+            return follow_order(
+                client, order_id, backoff=backoff, wait=ctx.wait, report=ctx.report, known=True
+            )
 
         self.progress.emit("Waiting for the final status…")
         self._ops.run(
@@ -141,8 +150,8 @@ class OrderFlow(QObject):
             on_cancelled=lambda: self.progress.emit("Stopped waiting; the order keeps its last status."),
         )
 
-    def check_again(self) -> None:
-        """After an unknown outcome: one lookup decides whether the order exists."""
+    def check_again(self, trace: Sequence[Hop] = ()) -> None:
+        """After an unknown outcome, one lookup says whether the order exists; ``trace`` as for ``follow``."""
         if self.busy:
             return
         from msp_desk.api.errors import NotFound
@@ -150,6 +159,7 @@ class OrderFlow(QObject):
         profile, order_id, context = self.profile, self.order_id, self._context
 
         def job(ctx: TaskContext) -> ApiResponse[Order] | None:
+            self._keep_trace(trace)
             client = context.profiles.client_for(context.http, profile)
             try:
                 return client.get_order(order_id)
@@ -193,11 +203,13 @@ class OrderFlow(QObject):
     def _on_failure(self, failure: Failure) -> None:
         self.failed.emit(failure)
 
-    def keep_trace(self, hops: list[dict[str, str]]) -> None:
-        self._best_effort(
-            "keep the 3-D Secure steps",
-            lambda: self._context.history.set_trace(self.profile.id, self.order_id, hops),
-        )
+    def _keep_trace(self, hops: Sequence[Hop]) -> None:
+        """On the worker: the hops the browser saw, with the order and on its timeline."""
+        if hops:
+            self._best_effort(
+                "keep the 3-D Secure steps",
+                lambda: self._context.history.record_hops(self.profile.id, self.order_id, hops),
+            )
 
     def _remember(self, request: DirectCardOrder, response: ApiResponse[Order]) -> None:
         """Start the order's history row from the request model: the card's brand and last four only."""
@@ -221,7 +233,10 @@ class OrderFlow(QObject):
         self._best_effort("record the order", lambda: self._context.history.record_submitted(entry))
 
     def _best_effort(self, what: str, write: Callable[[], object]) -> None:
-        """History writes never stand between the person and the order's outcome."""
+        """History writes never stand between the person and the order's outcome.
+
+        Also called on workers: ``note`` then reaches the screen through Qt's queued signals.
+        """
         try:
             write()
         except Exception as error:

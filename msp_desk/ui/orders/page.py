@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from msp_desk.api.follow import Backoff
     from msp_desk.api.models import ApiResponse, Order
     from msp_desk.api.request_models import DirectCardOrder
+    from msp_desk.core.verification_trace import Hop
     from msp_desk.credentials.profiles import Profile
     from msp_desk.ui.services.context import AppContext
     from msp_desk.ui.services.operations import Failure
@@ -171,6 +172,11 @@ class OrdersPage(QWidget):
             return self._context.sandbox.base_url or SANDBOX_URL_PLACEHOLDER
         return base_url_for(self.profile.environment)
 
+    def _environment(self) -> str:
+        """The environment the shown order lives in: it decides how its times are read."""
+        profile = self.flow.profile if self.flow is not None else self.profile
+        return profile.environment.value if profile is not None else "sandbox"
+
     def _order_exists(self) -> bool:
         return self.flow is not None and self.flow.exists
 
@@ -261,7 +267,9 @@ class OrdersPage(QWidget):
     def _on_answered(self, response: ApiResponse[Order]) -> None:
         # The card goes first, whatever happens next.
         self.form.clear_card()
-        self.result.show_order(response, waiting=not is_final(response.data.status))
+        self.result.show_order(
+            response, waiting=not is_final(response.data.status), environment=self._environment()
+        )
         if response.reconciled:
             self.result.show_note(
                 "The first answer was lost on the way; the order was looked up and exists once. "
@@ -286,26 +294,27 @@ class OrdersPage(QWidget):
 
     def _on_verified(self, outcome: str, url: str) -> None:
         word = "returned to the shop" if outcome == "redirect" else "cancelled by the shopper"
-        self._keep_trace(f"3-D Secure finished: {word}.")
+        hops = self._end_challenge(f"3-D Secure finished: {word}.")
         if self.flow is not None:
-            self.flow.follow()
+            self.flow.follow(trace=hops)
 
     def _abandon_verification(self) -> None:
-        self._keep_trace("3-D Secure was abandoned here; the order keeps the status MultiSafepay gives it.")
+        hops = self._end_challenge(
+            "3-D Secure was abandoned here; the order keeps the status MultiSafepay gives it."
+        )
         if self.flow is not None:
-            self.flow.check_again()
+            self.flow.check_again(trace=hops)
 
-    def _keep_trace(self, text: str) -> None:
+    def _end_challenge(self, text: str) -> list[Hop]:
         hops = self.challenge.end(text)
         self.result.show_trace(hops)
         self.tabs.setCurrentIndex(RESULT_TAB)
-        if self.flow is not None:
-            self.flow.keep_trace([hop.as_dict() for hop in hops])
+        return hops
 
     def _on_finished(self, response: ApiResponse[Order]) -> None:
         order = response.data
         final = is_final(order.status)
-        self.result.show_order(response, waiting=not final)
+        self.result.show_order(response, waiting=not final, environment=self._environment())
         self.tabs.setCurrentIndex(RESULT_TAB)
         if final:
             self.message.show_info(

@@ -22,13 +22,17 @@ if TYPE_CHECKING:
 
 class AppContext(QObject):
     def __init__(
-        self, parent: QObject | None = None, *, http_factory: Callable[[], httpx.Client] | None = None
+        self,
+        parent: QObject | None = None,
+        *,
+        http_factory: Callable[[], httpx.Client] | None = None,
+        sandbox_time_scale: float = 1.0,
     ) -> None:
         super().__init__(parent)
         self.tasks = TaskRunner(parent=self)
         self.events = AppEvents(self)
-        self.sandbox = SandboxService(self)
-        self.profiles = ProfileService(self.sandbox, self.tasks, self)
+        self.sandbox = SandboxService(self, time_scale=sandbox_time_scale)
+        self.profiles = ProfileService(self.sandbox, self.tasks, self, history=lambda: self.history)
         self._http_factory = http_factory
         self._http: httpx.Client | None = None
         self._http_lock = threading.Lock()

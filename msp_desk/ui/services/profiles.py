@@ -2,7 +2,9 @@
 
 Which key, URL and client a profile uses is decided in
 :mod:`msp_desk.credentials.access`; this service only loads it off the UI
-thread and tells the screens when something changed.
+thread and tells the screens when something changed. Every client it hands
+out notes its calls about orders on their timelines in the history
+(:class:`msp_desk.history.calls.CallRecorder`), so no screen does that itself.
 
 The credentials code pulls in pydantic and keyring, which take longer to import
 than the whole window takes to appear, so the store is loaded on a worker after
@@ -13,6 +15,7 @@ happen in ``client_for``, which worker jobs call, never the UI thread.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -26,6 +29,7 @@ if TYPE_CHECKING:
     from msp_desk.api.client import MspClient
     from msp_desk.credentials.access import ProfileAccess
     from msp_desk.credentials.profiles import Profile, ProfileStore
+    from msp_desk.history.store import HistoryStore
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +40,18 @@ class ProfileService(QObject):
     profiles_changed = Signal()
     load_failed = Signal(str)
 
-    def __init__(self, sandbox: SandboxService, tasks: TaskRunner, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        sandbox: SandboxService,
+        tasks: TaskRunner,
+        parent: QObject | None = None,
+        *,
+        history: Callable[[], HistoryStore] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.sandbox = sandbox
         self._tasks = tasks
+        self._history = history  # opened by the first call that has something to note
         self._access: ProfileAccess | None = None
         self.load_warning: str | None = None
 
@@ -116,4 +128,8 @@ class ProfileService(QObject):
         return self.access.base_url_for(profile)
 
     def client_for(self, http: httpx.Client, profile: Profile) -> MspClient:
-        return self.access.client_for(http, profile)
+        """The profile's client; each of its calls about an order goes onto that order's timeline."""
+        from msp_desk.history.calls import CallRecorder
+
+        recorder = CallRecorder(self._history, profile.id) if self._history is not None else None
+        return self.access.client_for(http, profile, observer=recorder)

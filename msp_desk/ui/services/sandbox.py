@@ -22,9 +22,10 @@ class SandboxService(QObject):
     started = Signal(str)  # base URL
     failed = Signal(str)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, time_scale: float = 1.0) -> None:
         super().__init__(parent)
-        self._embedded = EmbeddedSandbox(on_started=self.started.emit)
+        # time_scale divides the sandbox's delays (retries, uncleared cards): tests and demos speed them up.
+        self._embedded = EmbeddedSandbox(on_started=self.started.emit, time_scale=time_scale)
 
     @property
     def running(self) -> bool:

@@ -26,6 +26,18 @@ def _orders(context: AppContext) -> QWidget:
     return OrdersPage(context)
 
 
+def _lookup(context: AppContext) -> QWidget:
+    from msp_desk.ui.lookup.page import LookupPage
+
+    return LookupPage(context)
+
+
+def _history(context: AppContext) -> QWidget:
+    from msp_desk.ui.history.page import HistoryPage
+
+    return HistoryPage(context)
+
+
 def _bulk(context: AppContext) -> QWidget:
     from msp_desk.ui.bulk.page import BulkPage
 
@@ -38,6 +50,12 @@ def _webhooks(context: AppContext) -> QWidget:
     return WebhooksPage(context)
 
 
+def _inbox(context: AppContext) -> QWidget:
+    from msp_desk.ui.inbox.page import InboxPage
+
+    return InboxPage(context)
+
+
 def _profiles(context: AppContext) -> QWidget:
     from msp_desk.ui.profiles.page import ProfilesPage
 
@@ -47,14 +65,27 @@ def _profiles(context: AppContext) -> QWidget:
 # key, title, icon, builder, description; the position gives the Ctrl+number shortcut.
 AREAS: tuple[tuple[str, str, str, Callable[[AppContext], QWidget], str], ...] = (
     ("orders", "New order", "orders", _orders, "Send a direct card order and follow 3-D Secure"),
+    ("lookup", "Order lookup", "lookup", _lookup, "Look an order up, follow it, refund or cancel it"),
+    ("history", "History", "history", _history, "Every order sent or looked up here, per profile"),
     ("bulk", "Bulk lookup", "bulk", _bulk, "The status of many orders at once, from a list or a spreadsheet"),
     ("webhooks", "Webhooks", "webhooks", _webhooks, "A website's webhook setup: check, prove, fix"),
+    ("inbox", "Inbox", "inbox", _inbox, "Notifications the sandbox sent, how they were answered, resending"),
     ("profiles", "Profiles", "profiles", _profiles, "Connection profiles and API keys"),
 )
 
 
 def _builder(build: Callable[[AppContext], QWidget], context: AppContext) -> Callable[[], QWidget]:
     return lambda: build(context)
+
+
+def _open_order(window: MainWindow, order_id: str) -> None:
+    """Another screen asked to see an order in depth: the lookup screen looks it up again."""
+    from msp_desk.ui.lookup.page import LookupPage
+
+    window.show_area("lookup")
+    page = window.area_widget("lookup")
+    if isinstance(page, LookupPage):
+        page.look_up(order_id)
 
 
 def build_main_window(context: AppContext) -> MainWindow:
@@ -80,6 +111,7 @@ def build_main_window(context: AppContext) -> MainWindow:
     context.sandbox.started.connect(window.show_sandbox_started)
     context.sandbox.failed.connect(window.show_activity)
     context.events.status.connect(window.show_status)
+    context.events.open_order.connect(lambda order_id: _open_order(window, order_id))
     context.events.unexpected.connect(window.report_unexpected)
     context.tasks.unhandled.connect(lambda name, error: window.show_status(f"{name} failed: {error}"))
     # After the first paint: the screen on show, then the profiles (pydantic and keyring

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor, QPalette
 
+from msp_desk.core.statuses import tone
+
 # environment → (background, text)
 ENVIRONMENT_COLOURS: dict[str, tuple[str, str]] = {
     "live": ("#c62828", "#ffffff"),
@@ -16,6 +18,16 @@ ENVIRONMENT_COLOURS: dict[str, tuple[str, str]] = {
     "sandbox": ("#2e7d32", "#ffffff"),
 }
 _NEUTRAL = ("#757575", "#ffffff")
+
+# A status's tone (msp_desk.core.statuses.tone) → (background, text): paid green, refused red,
+# waiting amber, money given back blue, stopped grey. Each pair reads on light and dark windows.
+TONE_COLOURS: dict[str, tuple[str, str]] = {
+    "good": ("#2e7d32", "#ffffff"),
+    "bad": ("#c62828", "#ffffff"),
+    "waiting": ("#f9a825", "#1b1b1b"),
+    "returned": ("#1565c0", "#ffffff"),
+    "stopped": ("#616161", "#ffffff"),
+}
 
 
 def environment_style(environment: str) -> str:
@@ -45,3 +57,9 @@ def alert_text_colour(palette: QPalette) -> QColor:
 
 def alert_style(palette: QPalette) -> str:
     return f"color: {alert_text_colour(palette).name()};"
+
+
+def status_style(status: str | None) -> str:
+    """Background and text colour for a status badge; an unknown status keeps the window's colours."""
+    colours = TONE_COLOURS.get(tone(status))
+    return f"background:{colours[0]}; color:{colours[1]};" if colours else ""

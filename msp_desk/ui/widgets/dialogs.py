@@ -9,6 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from msp_desk.ui.widgets.colours import alert_style
+
 
 def _box(parent: QWidget | None, title: str, text: str, icon: QMessageBox.Icon) -> QMessageBox:
     box = QMessageBox(parent)
@@ -38,6 +40,8 @@ def confirm_live(parent: QWidget | None, *, title: str, question: str, action: s
     """Ask before anything moves real money: ``action`` labels the button that goes ahead."""
     box = _box(parent, title, question, QMessageBox.Icon.Warning)
     box.setObjectName("liveConfirmation")
+    # The question in red (the red that reads on the window's light or dark background), beside LIVE.
+    box.setStyleSheet(f"QLabel#qt_msgbox_label {{ {alert_style(box.palette())} font-weight: bold; }}")
     box.setInformativeText(details)
     go = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
     cancel = box.addButton(QMessageBox.StandardButton.Cancel)

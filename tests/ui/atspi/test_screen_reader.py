@@ -134,7 +134,7 @@ def test_the_order_result_is_heard_value_by_value(heard: dict[str, str]) -> None
     assert heard["Order ID"].startswith("msp-")
     assert heard["Transaction ID"].isdigit()
     assert heard["Amount"] == "10.00 EUR"
-    assert heard["Financial status"] == "completed"
+    assert heard["Financial status"] == "Financial: Completed"
     assert heard["Card"] == "VISA ••••3335"
     assert heard["3-D Secure"] == "not performed"
     assert heard["Reason"]

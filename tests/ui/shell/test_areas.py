@@ -65,3 +65,29 @@ def test_closing_the_app_stops_the_sandbox(qtbot) -> None:
     assert not ctx.sandbox.running
     with pytest.raises(httpx.ConnectError):
         httpx.get(url, timeout=2)
+
+
+def test_another_screen_opens_an_order_in_the_lookup_screen(qtbot, context: AppContext) -> None:
+    from msp_desk.credentials.access import open_store
+    from msp_desk.ui.lookup.page import LookupPage
+
+    window = build_main_window(context)
+    qtbot.addWidget(window)
+    context.profiles.adopt(*open_store())
+    window.show()
+    assert "lookup" not in window.built_areas()
+    context.events.open_order.emit("ORD-from-elsewhere")
+    assert window.current_area() == "lookup"
+    page = window.area_widget("lookup")
+    assert isinstance(page, LookupPage)
+    assert page.order_edit.text() == "ORD-from-elsewhere"
+    qtbot.waitUntil(lambda: page.message.kind == "error", timeout=20000)
+    assert page.message.text().startswith("⚠ No order “ORD-from-elsewhere” on this profile's website")
+
+
+def test_the_screens_in_navigation_order() -> None:
+    from msp_desk.ui.shell.areas import AREAS
+
+    keys = [area[0] for area in AREAS]
+    assert keys[:3] == ["orders", "lookup", "history"]
+    assert keys[-1] == "profiles"
