@@ -51,7 +51,7 @@ def results_table(page: BulkPage) -> QTableView:
     table = QTableView(page)
     table.setObjectName("bulkResults")  # the window keeps its column widths and order by this name
     table.setAccessibleName("Results")
-    table.setToolTip("Double-click a row, or press Enter, to open the order in Look up")
+    table.setToolTip("Double-click a row, or press Enter, to open the order in Order lookup")
     table.setModel(page.proxy)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

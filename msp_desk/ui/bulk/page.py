@@ -182,7 +182,7 @@ class BulkPage(QWidget):
         if row >= 0:
             order_id = self.model.order_id(row)
             self.context.events.open_order.emit(order_id)
-            self.context.events.status.emit(f"Opening {order_id} in Look up")
+            self.context.events.status.emit(f"Opening {order_id} in Order lookup")
 
     # -- what the run reports ------------------------------------------------------
 

@@ -288,3 +288,28 @@ def test_concurrency_is_remembered(qtbot, context: AppContext, page: BulkPage) -
     again = BulkPage(context)
     qtbot.addWidget(again)
     assert again.concurrency.value() == 16
+
+
+def test_a_row_opens_in_the_order_lookup_screen_of_the_window(
+    qtbot, context: AppContext, sandbox: Sandbox
+) -> None:
+    from msp_desk.ui.shell.areas import build_main_window
+
+    sandbox.create_orders(["o-1", "o-2"])
+    window = build_main_window(context)
+    qtbot.addWidget(window)
+    window.resize(1366, 860)
+    window.show()
+    window.show_area("bulk")
+    page = window.area_widget("bulk")
+    assert isinstance(page, BulkPage)
+    paste(qtbot, page, "o-1 o-2")
+    run_to_end(qtbot, page)
+
+    view = page.table
+    view.setFocus()
+    view.setCurrentIndex(view.model().index(1, ORDER_ID))
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert window.current_area() == "lookup"
+    lookup = window.area_widget("lookup")
+    assert lookup.order_edit.text() == "o-2"  # type: ignore[attr-defined]
