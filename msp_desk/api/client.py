@@ -410,7 +410,7 @@ class MspClient:
                 got_headers = True
                 status = response.status_code
                 raw = response.read()
-                text = raw.decode(response.encoding or "utf-8", errors="replace")
+                text = _text_of(raw, response.encoding)
                 content_type = response.headers.get("content-type", "")
                 retry_after = retry_after_seconds(response.headers.get("retry-after"))
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
@@ -477,3 +477,11 @@ class MspClient:
 def _segment(value: str) -> str:
     # Order ids are chosen by merchants and may contain '/', '?' or spaces.
     return quote(value, safe="")
+
+
+def _text_of(raw: bytes, charset: str | None) -> str:
+    try:
+        return raw.decode(charset or "utf-8", errors="replace")
+    except LookupError:
+        # A charset Python knows that is no text encoding ("base64", "rot13"): read it as UTF-8.
+        return raw.decode("utf-8", errors="replace")

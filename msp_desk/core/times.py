@@ -65,7 +65,11 @@ def local_time(value: dt.datetime | str | None, environment: str, *, zone: dt.tz
         if parsed is None:
             return str(value)
         return f"{parsed:{_SHOWN}} (Amsterdam time)"
-    shown = instant.astimezone(zone)
+    try:
+        shown = instant.astimezone(zone)
+    except OverflowError:
+        # A date at the calendar's edge (year 1 or 9999) that moves past it in another zone.
+        return f"{instant:{_SHOWN}} {instant.tzname()}"
     return f"{shown:{_SHOWN}} {shown.tzname()}"
 
 
