@@ -38,6 +38,7 @@ from msp_desk.api.request_models import (
     TransactionFilters,
 )
 from msp_desk.api.retry import RetryPolicy, retry_after_seconds
+from msp_desk.core.order_ids import order_id_problem
 from msp_desk.webhooks.site_settings import SiteSnapshot, check_site_form
 from tests.api.fake_msp import API_KEY, FakeMsp, Reply
 from tests.helpers.nasty import RAW_BODIES, json_values, nasty_text, scalars
@@ -310,3 +311,52 @@ def test_a_retry_after_header_is_seconds_or_nothing(text: str) -> None:
     seconds = retry_after_seconds(text)
     assert seconds is None or seconds >= 0
     assert 0 <= _ONCE.wait_after_rate_limit(seconds, 1) <= _ONCE.max_retry_after
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(typed=nasty_text(80))
+@example(typed="a/b?c=d#e f%2F")
+@example(typed="..")
+@example(typed="order\ud800")
+def test_an_order_id_travels_as_one_path_segment(server: FakeMsp, client: MspClient, typed: str) -> None:
+    """What the lookup field accepts reaches the server whole; anything else fails as an MspError."""
+    from urllib.parse import unquote
+
+    server.on("GET", "orders/never-matched", Reply(200, {}))
+    before = len(server.requests)
+    try:
+        client.get_order(typed.strip())
+    except MspError as error:
+        message = error.message
+    else:
+        raise AssertionError("the stand-in answers 404 to every order")
+    assert message
+    if order_id_problem(typed) is not None:
+        return
+    seen = server.requests[before:]
+    assert len(seen) == 1
+    segment = seen[0].path.removeprefix("/v1/json/orders/")
+    assert "/" not in segment
+    assert unquote(segment) == typed.strip()
+
+
+def test_text_that_cannot_travel_is_refused_before_anything_is_sent(
+    server: FakeMsp, client: MspClient
+) -> None:
+    """A cursor from a broken answer or pasted text with a lone surrogate: ValidationFailed, no request."""
+    from msp_desk.api.errors import ValidationFailed
+
+    before = len(server.requests)
+    calls = [
+        lambda: client.list_transactions(TransactionFilters(after="\ud800")),
+        lambda: client.refund("o-1", RefundRequest(currency="EUR", description="\udc80")),
+        lambda: client.get_order(""),
+    ]
+    for call in calls:
+        with pytest.raises(ValidationFailed, match="nothing was sent"):
+            call()
+    assert len(server.requests) == before
