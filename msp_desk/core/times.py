@@ -100,7 +100,11 @@ def clock_times(
         if instant is None:
             shown.append("—")
             continue
-        local = (instant if instant.tzinfo is not None else instant.replace(tzinfo=dt.UTC)).astimezone(zone)
+        aware = instant if instant.tzinfo is not None else instant.replace(tzinfo=dt.UTC)
+        try:
+            local = aware.astimezone(zone)
+        except OverflowError:  # year 1 or 9999 moved past the calendar's edge: kept in its own zone
+            local = aware
         clock = local.strftime("%H:%M:%S") if seconds_only else local.strftime("%H:%M:%S.%f")[:-3]
         if day is None:
             first_day, zone_name, day = f"{local:%Y-%m-%d}", local.tzname() or "", local.date()

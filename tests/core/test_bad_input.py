@@ -24,7 +24,7 @@ from msp_desk.api.request_models import DirectCardOrder
 from msp_desk.core.money import MAX_ORDER_MINOR, AmountError, refund_minor_units, to_minor_units
 from msp_desk.core.order_draft import OrderDraft, curl_command, preview_json
 from msp_desk.core.order_ids import MAX_ORDER_ID_LENGTH, order_id_problem
-from msp_desk.core.times import as_sent, local_time
+from msp_desk.core.times import as_sent, clock_times, local_time
 from tests.helpers.nasty import nasty_text
 
 NEXT_YEAR = f"12/{(dt.date.today().year + 1) % 100:02d}"
@@ -165,3 +165,20 @@ def test_any_time_a_server_sends_is_shown_as_text(
     assert isinstance(shown, str)
     assert shown
     assert isinstance(as_sent(value, environment), str)
+
+
+@given(
+    instants=st.lists(
+        st.one_of(st.none(), st.datetimes(), st.datetimes(timezones=st.sampled_from(_ZONES))), max_size=5
+    ),
+    zone=st.sampled_from(_ZONES),
+    seconds_only=st.booleans(),
+)
+@example(instants=[dt.datetime(1, 1, 1, tzinfo=dt.UTC)], zone=_ZONES[3], seconds_only=False)
+@example(instants=[dt.datetime(9999, 12, 31, 23, 59)], zone=_ZONES[2], seconds_only=True)
+def test_a_timeline_column_of_any_moments_is_text(
+    instants: list[dt.datetime | None], zone: dt.tzinfo, seconds_only: bool
+) -> None:
+    shown, _first_day, _zone_name = clock_times(instants, zone=zone, seconds_only=seconds_only)
+    assert len(shown) == len(instants)
+    assert all(isinstance(text, str) and text for text in shown)
