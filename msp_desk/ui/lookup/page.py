@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from msp_desk.api.remedies import Remedy, explain_lookup
+from msp_desk.core.order_ids import order_id_problem
 from msp_desk.core.statuses import is_pending, status_words
 from msp_desk.ui.lookup.bundle import ExportBundle
 from msp_desk.ui.lookup.cancel import CancelOrder
@@ -43,8 +44,6 @@ if TYPE_CHECKING:
     from msp_desk.credentials.profiles import Profile
     from msp_desk.ui.services.context import AppContext
     from msp_desk.ui.services.operations import Failure
-
-MAX_ORDER_ID = 50
 
 
 class LookupPage(QWidget):
@@ -222,10 +221,9 @@ class LookupPage(QWidget):
         if not text:
             self.message.show_error("Type or paste an order ID.")
             return
-        if len(text) > MAX_ORDER_ID:
-            self.message.show_error(
-                f"Order IDs have at most {MAX_ORDER_ID} characters; this one has {len(text)}."
-            )
+        problem = order_id_problem(text)
+        if problem is not None:
+            self.message.show_error(problem)
             return
         if self.profile is None:
             self._pending = text
