@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +31,7 @@ COLUMNS = ("order_id", "status", "financial_status", "amount", "currency", "crea
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")
 _FORMULA_SIGNS = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
 _SPACES = " \u00a0\u3000"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 XLSX_SHEET = "Orders"
 
 
@@ -80,6 +82,12 @@ def export_rows(results: Sequence[LookupResult]) -> list[ExportRow]:
     return rows
 
 
+def whole(cell: str) -> str:
+    """``cell`` with each lone surrogate as �: a server may send one (``"\\ud800"`` in JSON), and no
+    file or clipboard can hold it, so one odd reason would otherwise fail the whole export."""
+    return _SURROGATE.sub("\ufffd", cell)
+
+
 def neutralise(cell: str) -> str:
     """``cell`` with an apostrophe in front when a spreadsheet could read it as a formula.
 
@@ -96,7 +104,7 @@ def write_csv(results: Sequence[LookupResult], target: TextIO) -> None:
     """Comma-separated, quoted where needed; the caller opens ``target`` with ``newline=""``."""
     writer = csv.writer(target)
     writer.writerow(COLUMNS)
-    writer.writerows(row.texts() for row in export_rows(results))
+    writer.writerows([whole(cell) for cell in row.texts()] for row in export_rows(results))
 
 
 def save_csv(results: Sequence[LookupResult], path: Path) -> None:
@@ -113,7 +121,7 @@ def clipboard_text(results: Sequence[LookupResult]) -> str:
     # A cell's own line breaks as \n too: with "\n" as the line end the csv module quotes a cell
     # holding \n but not one holding a lone \r, which a spreadsheet would then split into a new
     # row, starting with whatever followed the \r (a formula, perhaps).
-    writer.writerows([_plain_newlines(cell) for cell in row.texts()] for row in export_rows(results))
+    writer.writerows([_plain_newlines(whole(cell)) for cell in row.texts()] for row in export_rows(results))
     return text.getvalue()
 
 
@@ -148,7 +156,7 @@ def _storable(text: str) -> str:
     """
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", whole(text))
 
 
 def _cell(sheet: WriteOnlyWorksheet, value: float | datetime, number_format: str) -> WriteOnlyCell:

@@ -209,6 +209,7 @@ def _no_formula(cell: object) -> None:
 @given(rows=results())
 @example(rows=[LookupResult(i, cell, Outcome.FAILED, error=cell) for i, cell in enumerate(FORMULA_CELLS)])
 @example(rows=[LookupResult(0, "o\x01\x0b", Outcome.FAILED, error="bad \x1b[31m\x00 text")])
+@example(rows=[LookupResult(0, "o", Outcome.FAILED, error="\ud800")])  # a lone surrogate from JSON
 def test_no_exported_cell_starts_a_formula(tmp_path: Path, rows: list[LookupResult]) -> None:
     save_csv(rows, tmp_path / "out.csv")
     with (tmp_path / "out.csv").open(encoding="utf-8-sig", newline="") as file:
