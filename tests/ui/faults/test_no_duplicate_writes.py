@@ -165,7 +165,10 @@ def test_200_orders_with_lost_answers_exist_once_each(
             "answers lost on purpose": len(faulted),
             "injected": dict(sorted(injected.items())),
             "what happened after a lost answer": dict(sorted(taken.items())),
-            "orders per order ID in the sandbox": dict(Counter(counts.values())),
+            "orders per order ID in the sandbox": ", ".join(
+                f"{ids} order IDs with {n} order{'s' * (n != 1)} each"
+                for n, ids in sorted(Counter(counts.values()).items())
+            ),
             "seconds": round(seconds),
         },
     )
