@@ -173,7 +173,7 @@ class FaultRules:
         with self._lock:
             return [r for r in self._rules if r.site_id == site_id]
 
-    def take(self, site_id: int, api_path: str, method: str = "GET") -> Fault | None:
+    def take(self, site_id: int, api_path: str, method: str) -> Fault | None:
         """Consume one use of the oldest rule matching this request, if any."""
         if not self._rules:
             return None
