@@ -150,7 +150,7 @@ class MspClient:
     def create_direct_card_order(self, order: DirectCardOrder) -> ApiResponse[Order]:
         """POST /orders, never blindly repeated.
 
-        If the answer is lost (timeout, dropped connection, 5xx, cut-short or
+        If the answer is lost (timeout, dropped connection, 5xx, 429, cut-short or
         unreadable 2xx body), the order may or may not exist. The client then
         looks it up by ``order_id``: found means the result is returned with
         ``reconciled=True``; not found raises ``OrderNotCreated``. Either way
@@ -171,7 +171,7 @@ class MspClient:
                 body=order.to_payload(),
                 secrets=order.secrets(),
             )
-        except (RequestTimeout, ConnectionDropped, ServerError) as exc:
+        except (RequestTimeout, ConnectionDropped, ServerError, RateLimited) as exc:
             return self._reconcile(order.order_id, exc)
         except MalformedResponse as exc:
             if exc.http_status is not None and 200 <= exc.http_status < 300:

@@ -104,7 +104,7 @@ class OrderNotCreated(MspError):
 
     def __init__(self, order_id: str, cause: MspError) -> None:
         super().__init__(
-            f"Order {order_id} was not created ({cause.message}); "
+            f"Order {order_id} was not created ({_clause(cause.message)}); "
             "it is safe to try again with the same order ID.",
             code="order_not_created",
             http_status=cause.http_status,
@@ -118,8 +118,8 @@ class OrderStateUnknown(MspError):
 
     def __init__(self, order_id: str, cause: MspError, lookup_error: MspError) -> None:
         super().__init__(
-            f"Could not tell whether order {order_id} was created ({cause.message}; "
-            f"looking it up failed: {lookup_error.message}). "
+            f"Could not tell whether order {order_id} was created ({_clause(cause.message)}; "
+            f"looking it up failed: {_clause(lookup_error.message)}). "
             "Look the order up before trying again; reusing the same order ID cannot create a duplicate.",
             code="order_state_unknown",
             http_status=cause.http_status,
@@ -127,3 +127,8 @@ class OrderStateUnknown(MspError):
         self.order_id = order_id
         self.cause = cause
         self.lookup_error = lookup_error
+
+
+def _clause(message: str) -> str:
+    """A message inside another one's parentheses, without its own full stop."""
+    return message.rstrip(".")

@@ -24,7 +24,7 @@ from starlette.routing import Route
 from msp_desk.sandbox import threeds
 from msp_desk.sandbox.engine import Engine, SiteNotFoundError
 from msp_desk.sandbox.errors import ApiError, error_body
-from msp_desk.sandbox.faults import FaultMiddleware, Scope, parse_fault
+from msp_desk.sandbox.faults import FAULT_METHODS, FaultMiddleware, Scope, parse_fault
 from msp_desk.sandbox.receiver import RECEIVER_PATH, AnswerMode
 from msp_desk.sandbox.store import Site
 from msp_desk.sandbox.validation import E_UNKNOWN, check_url, is_text, parse_json_object
@@ -73,14 +73,7 @@ def _success(data: Any) -> JSONResponse:
 
 
 def _error(exc: ApiError) -> JSONResponse:
-    body = exc.body()
-    if exc.http_status == 422 and exc.field:
-        # PATCH /sites validation: MultiSafepay's 422 shape, alongside the usual error fields.
-        body["message"] = exc.error_info
-        body["errors"] = [
-            {"attribute": exc.field, "details": exc.error_info, "message": exc.error_info, "uri": ""}
-        ]
-    return JSONResponse(body, status_code=exc.http_status)
+    return JSONResponse(exc.body(), status_code=exc.http_status)
 
 
 async def _body(request: Request) -> bytes:
@@ -330,7 +323,10 @@ def build_app(engine: Engine) -> FaultMiddleware:
             paths = body.get("paths")
             if paths is not None and (not isinstance(paths, str) or not paths.startswith("/")):
                 raise ApiError(1000, "Invalid paths: expected a path prefix such as /orders")
-            rule = engine.faults.add(site.site_id, fault, count, paths)
+            method = body.get("method")
+            if method is not None and (not isinstance(method, str) or method.upper() not in FAULT_METHODS):
+                raise ApiError(1000, f"Invalid method: expected one of {', '.join(FAULT_METHODS)}")
+            rule = engine.faults.add(site.site_id, fault, count, paths, method.upper() if method else None)
             return _success(rule.public())
         return _success([rule.public() for rule in engine.faults.list(site.site_id)])
 

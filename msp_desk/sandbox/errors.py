@@ -25,7 +25,14 @@ class ApiError(Exception):
         self.field = field
 
     def body(self) -> dict[str, Any]:
-        return error_body(self.error_code, self.error_info)
+        body = error_body(self.error_code, self.error_info)
+        if self.http_status == 422 and self.field:
+            # Validation (PATCH /sites): MultiSafepay's 422 shape, alongside the usual error fields.
+            body["message"] = self.error_info
+            body["errors"] = [
+                {"attribute": self.field, "details": self.error_info, "message": self.error_info, "uri": ""}
+            ]
+        return body
 
 
 def error_body(error_code: int, error_info: str) -> dict[str, Any]:

@@ -11,11 +11,16 @@ A fault is a comma-separated list of items, e.g. ``latency=200,status=503``:
   error body, without handling the request.
 - ``retry-after=<seconds>``: with ``status=``, add a ``Retry-After`` header to
   that answer, e.g. ``status=429,retry-after=2`` (rate limited, come back in 2 s).
+- ``field=<name>``: with ``status=``, the error names that request field, as
+  MultiSafepay's validation answers do (``status=422,field=notification_url``).
 - ``html``: answer 502 with an HTML error page, without handling the request.
 - ``malformed``: answer 200 with a body that is not JSON, without handling.
 - ``truncated``: handle the request, then answer 200 with the first half of
   the real JSON body (Content-Length matches, so only the JSON is broken).
 - ``drop``: close the connection without any response, without handling.
+- ``reset``: reset the connection (TCP RST) without any response, without
+  handling: what a crashing server or a firewall does, where ``drop`` is an
+  orderly close.
 
 Per request via the ``X-Sandbox-Fault`` header, or per site via
 ``POST /v1/json/_sandbox/faults`` (see docs/sandbox.md).
@@ -27,12 +32,15 @@ import asyncio
 import itertools
 import json
 import logging
+import re
+import socket
+import struct
 import threading
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
-from msp_desk.sandbox.errors import ApiError, error_body
+from msp_desk.sandbox.errors import ApiError, error_body, invalid_api_key, order_not_found
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +54,8 @@ MAX_DELAY_MS = 120_000
 MAX_RETRY_AFTER_S = 3600
 FAULT_HEADER = b"x-sandbox-fault"
 E_FAULT = 1000
+FAULT_METHODS = ("GET", "POST", "PATCH", "PUT", "DELETE")
+_FIELD_NAME = re.compile(r"[a-z][a-z0-9_.]{0,49}")
 
 
 @dataclass(frozen=True)
@@ -54,16 +64,18 @@ class Fault:
     slow_response_ms: int = 0
     status: int | None = None
     retry_after_s: int | None = None
+    field: str | None = None
     html: bool = False
     malformed: bool = False
     truncated: bool = False
     drop: bool = False
+    reset: bool = False
     text: str = ""
 
     @property
     def short_circuits(self) -> bool:
         """Answers without handling the request."""
-        return self.drop or self.status is not None or self.html or self.malformed
+        return self.drop or self.reset or self.status is not None or self.html or self.malformed
 
 
 def parse_fault(text: str) -> Fault:
@@ -82,7 +94,11 @@ def parse_fault(text: str) -> Fault:
             values["status"] = _int_item(name, raw, sep, 400, 599)
         elif name == "retry-after":
             values["retry_after_s"] = _int_item(name, raw, sep, 0, MAX_RETRY_AFTER_S)
-        elif name in {"html", "malformed", "truncated", "drop"}:
+        elif name == "field":
+            if not sep or not _FIELD_NAME.fullmatch(raw):
+                raise ApiError(E_FAULT, "Invalid fault item field: expected field=<a request field's name>")
+            values["field"] = raw
+        elif name in {"html", "malformed", "truncated", "drop", "reset"}:
             if sep:
                 raise ApiError(E_FAULT, f"Invalid fault item {item!r}: {name} takes no value")
             values[name] = True
@@ -90,12 +106,12 @@ def parse_fault(text: str) -> Fault:
             raise ApiError(
                 E_FAULT,
                 f"Invalid fault item {item!r}: expected latency=, slow-response=, status=, "
-                "retry-after=, html, malformed, truncated or drop",
+                "retry-after=, field=, html, malformed, truncated, drop or reset",
             )
-    if "retry_after_s" in values and "status" not in values:
-        raise ApiError(
-            E_FAULT, "Invalid fault: retry-after= goes with status=, e.g. status=429,retry-after=2"
-        )
+    for name, example in (("retry_after_s", "status=429,retry-after=2"), ("field", "status=422,field=url")):
+        if name in values and "status" not in values:
+            item = name.removesuffix("_s").replace("_", "-")
+            raise ApiError(E_FAULT, f"Invalid fault: {item}= goes with status=, e.g. {example}")
     return Fault(text=",".join(items), **values)
 
 
@@ -112,9 +128,23 @@ class FaultRule:
     fault: Fault
     remaining: int
     paths: str | None
+    method: str | None = None  # None: any method
 
     def public(self) -> dict[str, Any]:
-        return {"id": self.id, "fault": self.fault.text, "remaining": self.remaining, "paths": self.paths}
+        return {
+            "id": self.id,
+            "fault": self.fault.text,
+            "remaining": self.remaining,
+            "paths": self.paths,
+            "method": self.method,
+        }
+
+    def matches(self, site_id: int, api_path: str, method: str) -> bool:
+        return (
+            self.site_id == site_id
+            and (self.paths is None or api_path.startswith(self.paths))
+            and (self.method is None or self.method == method)
+        )
 
 
 class FaultRules:
@@ -125,9 +155,11 @@ class FaultRules:
         self._rules: list[FaultRule] = []
         self._ids = itertools.count(1)
 
-    def add(self, site_id: int, fault: Fault, count: int, paths: str | None) -> FaultRule:
+    def add(
+        self, site_id: int, fault: Fault, count: int, paths: str | None, method: str | None = None
+    ) -> FaultRule:
         with self._lock:
-            rule = FaultRule(next(self._ids), site_id, fault, count, paths)
+            rule = FaultRule(next(self._ids), site_id, fault, count, paths, method)
             self._rules.append(rule)
             return rule
 
@@ -141,13 +173,13 @@ class FaultRules:
         with self._lock:
             return [r for r in self._rules if r.site_id == site_id]
 
-    def take(self, site_id: int, api_path: str) -> Fault | None:
+    def take(self, site_id: int, api_path: str, method: str) -> Fault | None:
         """Consume one use of the oldest rule matching this request, if any."""
         if not self._rules:
             return None
         with self._lock:
             for rule in self._rules:
-                if rule.site_id == site_id and (rule.paths is None or api_path.startswith(rule.paths)):
+                if rule.matches(site_id, api_path, method):
                     rule.remaining -= 1
                     if rule.remaining <= 0:
                         self._rules.remove(rule)
@@ -155,7 +187,18 @@ class FaultRules:
         return None
 
 
-def _error_json(status: int) -> bytes:
+def _error_json(status: int, field: str | None = None) -> bytes:
+    """MultiSafepay's body for that status: 401 and 404 carry its own codes (1032, 1006), as they do
+    in production; ``field`` makes it a refusal of that field (with the 422 shape for a 422)."""
+    if field is not None:
+        refused = ApiError(
+            E_FAULT, f"Invalid {field}: refused (injected by the sandbox)", status, field=field
+        )
+        return json.dumps(refused.body()).encode()
+    if status == 401:
+        return json.dumps(invalid_api_key().body()).encode()
+    if status == 404:
+        return json.dumps(order_not_found().body()).encode()
     info = {
         429: "Too many requests (injected by the sandbox)",
         500: "Internal server error (injected by the sandbox)",
@@ -181,8 +224,8 @@ async def _respond(
     await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
-async def drop_connection(send: Send) -> None:
-    """Close the TCP connection without a response.
+async def drop_connection(send: Send, *, reset: bool = False) -> None:
+    """Close the TCP connection without a response; ``reset``: abort it with a TCP RST instead of a FIN.
 
     ASGI has no message for this, so reach for the server's transport: uvicorn's
     ``send`` is a bound method of its request cycle, which holds it. Marking
@@ -192,6 +235,12 @@ async def drop_connection(send: Send) -> None:
     transport = getattr(cycle, "transport", None)
     if transport is not None and hasattr(transport, "close"):
         cycle.disconnected = True  # type: ignore[union-attr]
+        sock = transport.get_extra_info("socket") if reset else None
+        if sock is not None:
+            # Lingering for 0 seconds makes the kernel answer the close with a RST: "connection reset".
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            transport.abort()
+            return
         transport.close()
         return
     # Another server: the closest thing is an empty answer that closes the connection.
@@ -249,7 +298,7 @@ class FaultMiddleware:
             if path.startswith(self._prefix) and not path.startswith(self._prefix + "/_sandbox"):
                 site_id = self._site_for_request(scope)
                 if site_id is not None:
-                    fault = self._rules.take(site_id, path[len(self._prefix) :])
+                    fault = self._rules.take(site_id, path[len(self._prefix) :], scope["method"])
         if fault is None:
             await self._app(scope, receive, send)
             return
@@ -259,14 +308,15 @@ class FaultMiddleware:
         if fault.latency_ms:
             receive = await _buffered(receive)
             await asyncio.sleep(fault.latency_ms / 1000)
-        if fault.drop:
-            await drop_connection(send)
+        if fault.drop or fault.reset:
+            await drop_connection(send, reset=fault.reset)
             return
         if fault.status is not None:
             extra = (
                 [] if fault.retry_after_s is None else [(b"retry-after", str(fault.retry_after_s).encode())]
             )
-            await _respond(send, fault.status, _error_json(fault.status), b"application/json", extra)
+            body = _error_json(fault.status, fault.field)
+            await _respond(send, fault.status, body, b"application/json", extra)
             return
         if fault.html:
             await _respond(send, 502, _HTML_PAGE, b"text/html; charset=utf-8")

@@ -23,7 +23,7 @@ READ_LIMIT = 4096
 
 
 class NoAnswer(Exception):
-    """The server did not answer in time, or closed the connection without answering."""
+    """The server did not answer in time, closed the connection without answering, or cut its answer short."""
 
 
 @dataclass(frozen=True)
@@ -48,15 +48,35 @@ def exchange(
     started = time.monotonic()
     try:
         with cancel.guarding(sock, timeout) as deadline:
+            response: http.client.HTTPResponse | None = None
             try:
                 connection.request(notification.method, target, body=notification.body, headers=headers)
                 response = connection.getresponse()
+                announced = response.length  # Content-Length; None when the body is chunked or unsized
                 raw = response.read(READ_LIMIT)
+                if announced is not None and len(raw) < min(announced, READ_LIMIT):
+                    # read(n) hands over what came before the close without complaint; a whole read would not.
+                    raise http.client.IncompleteRead(raw, announced - len(raw))
+                return Answer(
+                    status=response.status,
+                    reason=response.reason,
+                    location=response.getheader("Location"),
+                    text=raw.decode("utf-8", "replace"),
+                    seconds=time.monotonic() - started,
+                )
             except (OSError, http.client.HTTPException) as error:
                 cancel.check()
                 waited = time.monotonic() - started
                 if deadline.passed or isinstance(error, TimeoutError):
                     raise NoAnswer(f"No answer within {timeout:g} s.") from None
+                if isinstance(error, http.client.IncompleteRead) and response is not None:
+                    raise NoAnswer(_cut_short(response, error)) from None
+                if isinstance(error, ConnectionResetError) and not isinstance(
+                    error, http.client.RemoteDisconnected
+                ):
+                    raise NoAnswer(
+                        f"The server reset the connection after {waited:.1f} s without answering."
+                    ) from None
                 if isinstance(error, ConnectionError):
                     raise NoAnswer(
                         f"The server closed the connection after {waited:.1f} s without answering."
@@ -66,10 +86,13 @@ def exchange(
                 raise NoAnswer(f"The connection failed: {error.strerror or error}.") from None
     finally:
         connection.close()
-    return Answer(
-        status=response.status,
-        reason=response.reason,
-        location=response.getheader("Location"),
-        text=raw.decode("utf-8", "replace"),
-        seconds=time.monotonic() - started,
+
+
+def _cut_short(response: http.client.HTTPResponse, error: http.client.IncompleteRead) -> str:
+    got = len(error.partial)
+    came = f"{got} of the {got + error.expected} bytes it announced" if error.expected else f"{got} bytes"
+    return (
+        f"Answered {response.status} {response.reason}, but the connection closed after {came}: "
+        "the answer was cut short. An HTTP client reports that as an error, so the notification "
+        "would count as failed and be sent again."
     )

@@ -82,6 +82,28 @@ def test_a_rate_limit_hook_does_the_waiting(http: httpx.Client, sandbox: Sandbox
     assert (held, waits) == ([1.0], [])
 
 
+def test_a_429_on_create_is_looked_up_and_never_sent_again(
+    http: httpx.Client, sandbox: SandboxServer
+) -> None:
+    from msp_desk.api.errors import OrderNotCreated
+    from msp_desk.api.request_models import DirectCardOrder
+    from tests.sandbox.conftest import direct_order
+
+    order_id = f"limited-{datetime.now(UTC).timestamp()}"
+    http.post(
+        sandbox.base_url + "_sandbox/faults",
+        headers={"api_key": KEY},
+        json={"fault": "status=429,retry-after=1", "count": 1, "paths": "/orders", "method": "POST"},
+    ).raise_for_status()
+    order = DirectCardOrder.model_validate(direct_order(order_id, "4012001038443335"))
+    with pytest.raises(OrderNotCreated) as caught:
+        client_for(http, sandbox, [], reconcile_delay=0.0).create_direct_card_order(order)
+    assert caught.value.message == (
+        f"Order {order_id} was not created (127.0.0.1:{sandbox.port} is limiting the request rate "
+        "(HTTP 429); it asks to wait 1 s); it is safe to try again with the same order ID."
+    )
+
+
 def test_other_errors_count_their_attempts(http: httpx.Client, sandbox: SandboxServer) -> None:
     http.headers["X-Sandbox-Fault"] = "status=503"
     with pytest.raises(ServerError) as caught:

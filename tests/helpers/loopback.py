@@ -21,14 +21,18 @@ class LoopbackStandIn(httpx.BaseTransport):
         self.sandbox_port = 0
         self.sent: list[tuple[str, str, str]] = []  # (asked host, method, path)
         self.offline = False  # MultiSafepay's hosts unreachable, as with the network down
+        # A loopback port that never answers a SYN: MultiSafepay's hosts go there instead, as behind
+        # a firewall that drops packets, so connecting times out for real.
+        self.silent_port: int | None = None
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         asked = request.url.host
         if asked in MSP_HOSTS and self.offline:
             raise httpx.ConnectError(f"network down: cannot reach {asked}", request=request)
         if asked in MSP_HOSTS:
-            request.url = request.url.copy_with(scheme="http", host="127.0.0.1", port=self.sandbox_port)
-            request.headers["host"] = f"127.0.0.1:{self.sandbox_port}"
+            port = self.silent_port or self.sandbox_port
+            request.url = request.url.copy_with(scheme="http", host="127.0.0.1", port=port)
+            request.headers["host"] = f"127.0.0.1:{port}"
         elif asked != "127.0.0.1":
             raise httpx.ConnectError(f"tests never leave this machine ({asked})", request=request)
         self.sent.append((asked, request.method, request.url.path))

@@ -52,6 +52,67 @@ def test_drop_fault_closes_without_response(client: httpx.Client) -> None:
     assert client.get("me").status_code == 200
 
 
+def test_reset_fault_resets_the_connection_without_handling(client: httpx.Client, order_id: str) -> None:
+    # A RST, not the orderly close of ``drop``: the client reads "connection reset by peer".
+    with pytest.raises(httpx.ReadError, match="reset"):
+        client.get("me", headers={"X-Sandbox-Fault": "reset"})
+    # With a body on its way the RST may meet the client's write first; then its read sees only the end.
+    with pytest.raises((httpx.ReadError, httpx.RemoteProtocolError)):
+        client.post("orders", json=direct_order(order_id), headers={"X-Sandbox-Fault": "reset"})
+    assert client.get(f"orders/{order_id}").status_code == 404
+    assert client.get("me").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "info"),
+    [(401, 1032, "Invalid API key"), (404, 1006, "Invalid transaction ID")],
+)
+def test_401_and_404_faults_carry_multisafepays_codes(
+    client: httpx.Client, status: int, code: int, info: str
+) -> None:
+    response = client.get("orders/x", headers={"X-Sandbox-Fault": f"status={status}"})
+    assert response.status_code == status
+    assert response.json() == {"success": False, "data": {}, "error_code": code, "error_info": info}
+
+
+def test_a_field_fault_refuses_that_field_as_validation_does(client: httpx.Client) -> None:
+    response = client.get("me", headers={"X-Sandbox-Fault": "status=422,field=notification_url"})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["error_code"] == 1000
+    assert body["errors"][0]["attribute"] == "notification_url"
+    assert "notification_url" in body["message"]
+    plain = client.get("me", headers={"X-Sandbox-Fault": "status=400,field=amount"}).json()
+    assert plain["error_info"].startswith("Invalid amount")
+    assert "errors" not in plain
+
+
+@pytest.mark.parametrize(
+    ("fault", "named"),
+    [
+        ("field=url", "goes with status="),
+        ("status=422,field", "field"),
+        ("status=422,field=Bad Name", "field"),
+    ],
+)
+def test_invalid_field_fault_is_refused_by_name(client: httpx.Client, fault: str, named: str) -> None:
+    bad = client.get("me", headers={"X-Sandbox-Fault": fault})
+    assert bad.status_code == 400
+    assert named in bad.json()["error_info"]
+
+
+def test_a_site_rule_can_be_limited_to_one_method(client: httpx.Client, sandbox) -> None:
+    site_id = sandbox.sites[0].site_id
+    added = client.post("_sandbox/faults", json={"fault": "status=503", "paths": "/sites", "method": "patch"})
+    assert added.json()["data"]["method"] == "PATCH"
+    assert client.get(f"sites/{site_id}").status_code == 200  # a GET of the same path passes
+    assert client.patch(f"sites/{site_id}", json={"name": "Shop"}).status_code == 503
+    assert client.get("_sandbox/faults").json()["data"] == []
+    bad = client.post("_sandbox/faults", json={"fault": "status=503", "method": "FETCH"})
+    assert bad.status_code == 400
+    assert "Invalid method" in bad.json()["error_info"]
+
+
 def test_latency_fault_delays(client: httpx.Client) -> None:
     started = time.monotonic()
     response = client.get("me", headers={"X-Sandbox-Fault": "latency=300"})
@@ -108,7 +169,9 @@ def test_faults_leave_no_traceback_in_the_log(client: httpx.Client, caplog: pyte
     caplog.set_level(logging.DEBUG)
     for fault in (
         "drop",
+        "reset",
         "status=500",
+        "status=422,field=url",
         "status=429,retry-after=1",
         "html",
         "malformed",

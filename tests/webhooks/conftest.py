@@ -6,6 +6,7 @@ import datetime as dt
 import ipaddress
 import socket
 import ssl
+import struct
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -44,6 +45,10 @@ class Script:
     """Read the request, then say nothing and keep the connection open."""
     hang_up: bool = False
     """Read the request, then close the connection without answering."""
+    reset: bool = False
+    """Read the request, then reset the connection (TCP RST) without answering."""
+    declared_length: int | None = None
+    """Announce this Content-Length, send the body, and close: an answer cut short."""
 
 
 class _Server(ThreadingHTTPServer):
@@ -85,13 +90,19 @@ class _Handler(BaseHTTPRequestHandler):
         if script.hang_up:
             self.close_connection = True
             return
+        if script.reset:
+            # Lingering 0 s makes the close a RST; closing here, before the server's shutdown, sends no FIN.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
+            return
         if script.delay:
             endpoint.stop.wait(script.delay)
         payload = script.body.encode()
         self.send_response(script.status)
         for name, value in script.headers.items():
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(payload)))
+        self.send_header("Content-Length", str(script.declared_length or len(payload)))
         self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.write(payload)
@@ -106,14 +117,14 @@ class _Handler(BaseHTTPRequestHandler):
 class Endpoint:
     """A merchant's webhook endpoint on 127.0.0.1 whose answer each test scripts."""
 
-    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None, port: int = 0) -> None:
         self.tls = tls
         self.script = Script()
         self.requests: list[Received] = []
         self.lock = threading.Lock()
         self.arrived = threading.Event()
         self.stop = threading.Event()
-        self._server = _Server(("127.0.0.1", 0), _Handler)
+        self._server = _Server(("127.0.0.1", port), _Handler)
         self._server.endpoint = self
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
@@ -134,8 +145,8 @@ def endpoints() -> Iterator[Callable[..., Endpoint]]:
     """Makes endpoints (``tls=`` a server context for https) and closes them after the test."""
     made: list[Endpoint] = []
 
-    def make(tls: ssl.SSLContext | None = None) -> Endpoint:
-        made.append(Endpoint(tls))
+    def make(tls: ssl.SSLContext | None = None, port: int = 0) -> Endpoint:
+        made.append(Endpoint(tls, port))
         return made[-1]
 
     yield make

@@ -157,6 +157,31 @@ def test_a_server_that_hangs_up_without_answering_fails(endpoint: Endpoint) -> N
     assert "closed the connection" in post.summary
 
 
+def test_a_server_that_resets_the_connection_fails_and_says_so(endpoint: Endpoint) -> None:
+    endpoint.script.reset = True
+    post = step(check(endpoint.url()), "post")
+    assert post.outcome is Outcome.FAIL
+    assert post.summary.startswith("The server reset the connection after ")
+    assert len(endpoint.requests) == 1
+
+
+def test_an_ok_cut_short_fails_although_the_ok_arrived(endpoint: Endpoint) -> None:
+    # "OK" arrives, but the answer announced 100 bytes: an HTTP client reports an error, not an OK.
+    endpoint.script.declared_length = 100
+    post = step(check(endpoint.url()), "post")
+    assert post.outcome is Outcome.FAIL
+    assert post.summary == (
+        "Answered 200 OK, but the connection closed after 2 of the 100 bytes it announced: the answer was "
+        "cut short. An HTTP client reports that as an error, so the notification would count as failed "
+        "and be sent again."
+    )
+
+
+def test_a_long_answer_read_only_in_part_is_not_cut_short(endpoint: Endpoint) -> None:
+    endpoint.script.body = "OK" + "." * 10_000  # more than the doctor reads; all of it was sent
+    assert step(check(endpoint.url()), "post").outcome is Outcome.PASS
+
+
 def test_a_refused_connection_fails_and_sends_nothing(refused_port: int) -> None:
     report = check(f"http://127.0.0.1:{refused_port}/webhook")
     connect = step(report, "connect")

@@ -36,6 +36,8 @@ class RefundOrder:
         self.look_again: Backoff | None = None  # None: api.refunds.LOOK_AGAIN (tests shorten it)
         # Refunds whose answer was lost and that never showed on the order, by (profile id, order id).
         self.unsettled: dict[tuple[str, str], RefundPlan] = {}
+        # The last refund asked for and not made (refused, never sent, not showing): the form offers it again.
+        self.unmade: dict[tuple[str, str], RefundPlan] = {}
 
     @property
     def busy(self) -> bool:
@@ -66,7 +68,14 @@ class RefundOrder:
                 f"Order {order.order_id} cannot be refunded: it is {words} with nothing left to refund."
             )
             return
-        form = RefundForm(page, order_id=str(order.order_id), currency=order.currency, left=left)
+        order_id = str(order.order_id)
+        form = RefundForm(
+            page,
+            order_id=order_id,
+            currency=order.currency,
+            left=left,
+            earlier=self.unmade.get((page.profile.id, order_id)),
+        )
         form.accepted.connect(lambda: self.confirm_and_send(form.plan))
         self.form = form
         form.open()
@@ -136,6 +145,7 @@ class RefundOrder:
     ) -> None:
         page = self._page
         self.unsettled.pop((profile.id, plan.order_id), None)
+        self.unmade.pop((profile.id, plan.order_id), None)
         refund_id = answer.data.refund_id
         named = f"refund {refund_id}" if refund_id is not None else "MultiSafepay gave no refund id"
         page.tell_info(f"Refunded {plan.money} of order {plan.order_id}: {named}.")
@@ -145,6 +155,7 @@ class RefundOrder:
 
     def _failed(self, profile: Profile, plan: RefundPlan, before: Order, failure: Failure) -> None:
         page = self._page
+        self.unmade[(profile.id, plan.order_id)] = plan
         if failure.remedy is Remedy.CHECK:
             self.unsettled[(profile.id, plan.order_id)] = plan
             page.tell_warning(
@@ -199,6 +210,7 @@ class RefundOrder:
         page = self._page
         if seen is not None:
             self.unsettled.pop((profile.id, plan.order_id), None)
+            self.unmade.pop((profile.id, plan.order_id), None)
             named = (
                 f"refund {seen.refund_id}" if seen.refund_id is not None else "its refund id is not shown yet"
             )

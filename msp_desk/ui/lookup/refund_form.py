@@ -33,6 +33,7 @@ class RefundPlan:
     amount: int | None
     shown: int
     description: str
+    typed_amount: str = ""  # the amount as typed, to offer it again if the refund was not made
 
     @property
     def money(self) -> str:
@@ -40,9 +41,15 @@ class RefundPlan:
 
 
 class RefundForm(QDialog):
-    """Opened by the Refund button; ``accepted`` means :attr:`plan` holds a valid refund."""
+    """Opened by the Refund button; ``accepted`` means :attr:`plan` holds a valid refund.
 
-    def __init__(self, parent: QWidget, *, order_id: str, currency: str, left: int) -> None:
+    ``earlier`` is a refund of this order that was asked for and not made (refused, never sent, or
+    not showing on the order): the form starts with it as it was typed, so nothing is typed twice.
+    """
+
+    def __init__(
+        self, parent: QWidget, *, order_id: str, currency: str, left: int, earlier: RefundPlan | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("refundForm")
         self.setWindowTitle(f"Refund order {order_id}")
@@ -100,6 +107,11 @@ class RefundForm(QDialog):
         self.part_button.toggled.connect(self._part_toggled)
         self.amount.textEdited.connect(lambda _text: self.part_button.setChecked(True))
         self._part_toggled(False)
+        if earlier is not None:
+            self.description.setText(earlier.description)
+            if earlier.amount is not None:
+                self.amount.setText(earlier.typed_amount)
+                self.part_button.setChecked(True)
         set_tab_chain(
             [self.all_button, self.part_button, self.amount, self.description, self.continue_button]
         )
@@ -129,5 +141,6 @@ class RefundForm(QDialog):
             amount=amount,
             shown=self._left if amount is None else amount,
             description=self.description.text().strip(),
+            typed_amount=self.amount.text() if amount is not None else "",
         )
         self.accept()

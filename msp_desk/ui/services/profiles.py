@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     import httpx
 
     from msp_desk.api.client import MspClient
+    from msp_desk.api.retry import RetryPolicy
     from msp_desk.credentials.access import ProfileAccess
     from msp_desk.credentials.profiles import Profile, ProfileStore
     from msp_desk.history.store import HistoryStore
@@ -54,6 +55,8 @@ class ProfileService(QObject):
         self._history = history  # opened by the first call that has something to note
         self._access: ProfileAccess | None = None
         self.load_warning: str | None = None
+        # How hard every client tries; None: the client's own policy. Tests shorten its pauses.
+        self.retry: RetryPolicy | None = None
 
     # -- loading ---------------------------------------------------------------
 
@@ -132,4 +135,4 @@ class ProfileService(QObject):
         from msp_desk.history.calls import CallRecorder
 
         recorder = CallRecorder(self._history, profile.id) if self._history is not None else None
-        return self.access.client_for(http, profile, observer=recorder)
+        return self.access.client_for(http, profile, retry=self.retry, observer=recorder)

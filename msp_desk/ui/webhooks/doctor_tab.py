@@ -7,6 +7,7 @@ computer, for a Sandbox profile); redirects are reported, never followed.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from msp_desk.credentials.profiles import Profile
     from msp_desk.ui.services.context import AppContext
     from msp_desk.ui.services.operations import Failure, Operations
+    from msp_desk.webhooks.doctor import DoctorOptions
 
 ABOUT = (
     "Checks the URL the way MultiSafepay delivers: its rules, the host's addresses, the connection, "
@@ -57,6 +59,8 @@ class DoctorTab(QWidget):
         self._unsigned = ""
         self._results: list[StepResult] = []
         self.report: DoctorReport | None = None
+        # How long each step waits and how slow an answer may be; None: the doctor's own (tests shorten them).
+        self.limits: DoctorOptions | None = None
 
         about = MessageLabel("About the endpoint check", self)
         about.setObjectName("doctorAbout")
@@ -174,7 +178,9 @@ class DoctorTab(QWidget):
         url = self.url_edit.text().strip()
         if self.profile is None or not url or self.ops.busy("doctor"):
             return
-        options = DoctorOptions(sandbox=self._sandbox(), use_get=self.get_check.isChecked())
+        options = replace(
+            self.limits or DoctorOptions(), sandbox=self._sandbox(), use_get=self.get_check.isChecked()
+        )
         RunDoctor(self).start(self.profile, url, options)
 
     def stop(self) -> None:
