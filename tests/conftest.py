@@ -11,8 +11,14 @@ os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 
 import keyring
 import pytest
+from hypothesis import settings
 
 from tests.helpers.memory_keyring import InMemoryKeyring
+
+# In CI every run tries the same examples: a failure there is reproducible, never a one-off.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 def pytest_configure(config: pytest.Config) -> None:

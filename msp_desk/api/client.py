@@ -46,11 +46,14 @@ from msp_desk.api.request_models import (
 )
 from msp_desk.api.retry import RetryPolicy, retry_after_seconds
 from msp_desk.core.money import format_minor
+from msp_desk.core.order_ids import invalid_character
 from msp_desk.core.redaction import redact
 
 log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
+
+_INVALID_TEXT = "The request has text that is not valid (a lone surrogate); nothing was sent."
 
 # Failures after which a GET is worth repeating.
 _TRANSIENT: tuple[type[MspError], ...] = (NetworkUnreachable, RequestTimeout, ConnectionDropped, ServerError)
@@ -398,7 +401,11 @@ class MspClient:
         content: bytes | None = None
         if body is not None:
             headers["content-type"] = "application/json"
-            content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+            try:
+                content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+            except UnicodeEncodeError:
+                # A lone surrogate (pasted from another program) has no UTF-8 form.
+                raise ValidationFailed(_INVALID_TEXT, code="invalid_text") from None
         url = self._base_url + path
         started = time.monotonic()
         got_headers = False
@@ -410,9 +417,12 @@ class MspClient:
                 got_headers = True
                 status = response.status_code
                 raw = response.read()
-                text = raw.decode(response.encoding or "utf-8", errors="replace")
+                text = _text_of(raw, response.encoding)
                 content_type = response.headers.get("content-type", "")
                 retry_after = retry_after_seconds(response.headers.get("retry-after"))
+        except UnicodeEncodeError:
+            # A query value with a lone surrogate (a cursor from a broken answer) cannot be put in a URL.
+            raise ValidationFailed(_INVALID_TEXT, code="invalid_text") from None
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             log.warning("%s %s: cannot connect (%s)", method, path, type(exc).__name__)
             timed_out = " (connecting timed out)" if isinstance(exc, httpx.ConnectTimeout) else ""
@@ -475,5 +485,24 @@ class MspClient:
 
 
 def _segment(value: str) -> str:
+    """``value`` as one path segment, or ValidationFailed: nothing is sent for a value that cannot be one."""
+    if not value:
+        raise ValidationFailed("An empty ID cannot be asked for; nothing was sent.", code="empty_id")
+    if invalid_character(value) is not None:
+        raise ValidationFailed(
+            f"ID {value.encode('utf-8', 'replace').decode()} has a character that is not valid text; "
+            "nothing was sent.",
+            code="invalid_text",
+        )
     # Order ids are chosen by merchants and may contain '/', '?' or spaces.
-    return quote(value, safe="")
+    segment = quote(value, safe="")
+    # "." and ".." are dot-segments: URL normalisation would drop them and ask for another resource.
+    return segment.replace(".", "%2E") if segment in (".", "..") else segment
+
+
+def _text_of(raw: bytes, charset: str | None) -> str:
+    try:
+        return raw.decode(charset or "utf-8", errors="replace")
+    except LookupError:
+        # A charset Python knows that is no text encoding ("base64", "rot13"): read it as UTF-8.
+        return raw.decode("utf-8", errors="replace")

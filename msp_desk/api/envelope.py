@@ -103,10 +103,12 @@ def _html_title(text: str) -> str:
     return match.group(1) if match else ""
 
 
-def _parse_json(text: str) -> tuple[Any, json.JSONDecodeError | None]:
+def _parse_json(text: str) -> tuple[Any, ValueError | RecursionError | None]:
     try:
         return json.loads(text), None
-    except json.JSONDecodeError as exc:
+    except (ValueError, RecursionError) as exc:
+        # Besides malformed text: a number of more than 4,300 digits (Python's int limit) or
+        # nesting deeper than the recursion limit. JSONDecodeError is a ValueError too.
         return None, exc
 
 
@@ -114,7 +116,8 @@ def _error_parts(doc: Any) -> tuple[int | None, str]:
     if not isinstance(doc, dict):
         return None, ""
     code = doc.get("error_code")
-    if isinstance(code, str) and code.isdigit():
+    if isinstance(code, str) and re.fullmatch(r"[0-9]{1,9}", code.strip()):
+        # Not str.isdigit(): it accepts "²" and other scripts' digits, which int() refuses.
         code = int(code)
     info = doc.get("error_info") or doc.get("message") or ""
     return (code if isinstance(code, int) and not isinstance(code, bool) else None), str(info)
@@ -159,6 +162,12 @@ def decode(
             retry_after=retry_after,
         )
 
+    if json_error is not None and not isinstance(json_error, json.JSONDecodeError):
+        raise MalformedResponse(
+            f"{host} answered with JSON nested too deeply or with numbers too long to read (HTTP {status}).",
+            code="unreadable_json",
+            http_status=status,
+        )
     if json_error is not None:
         raise _malformed(status, text, content_type, host, secrets)
     if not isinstance(doc, dict):

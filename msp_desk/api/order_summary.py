@@ -59,7 +59,22 @@ def _money(amount: int | None, currency: str | None) -> str:
 
 
 def _euros(amount: Decimal | None) -> str:
-    return NONE if amount is None else f"{amount:,.2f} EUR"
+    if amount is None:
+        return NONE
+    if not amount.is_finite() or amount.adjusted() > _LARGEST_SHOWN_DIGITS:
+        # Written out in full, 1E+999999999 would take a gigabyte; no real fee is that large.
+        return f"{amount} EUR"
+    return f"{amount:,.2f} EUR"
+
+
+_LARGEST_SHOWN_DIGITS = 18
+
+
+def _total(amounts: list[Decimal]) -> Decimal | None:
+    try:
+        return sum(amounts, Decimal(0))
+    except ArithmeticError:  # past Decimal's range: no total rather than a wrong one
+        return None
 
 
 def _costs(costs: list[Cost] | None) -> str:
@@ -67,7 +82,7 @@ def _costs(costs: list[Cost] | None) -> str:
     if not costs:
         return NONE
     known = [cost.amount for cost in costs if cost.amount is not None]
-    lines = [f"{_euros(sum(known, Decimal(0)))} in all"]
+    lines = [f"{_euros(_total(known))} in all"]
     for cost in costs:
         # The description says what the fee is ("0.20 % For Visa Transactions"); the type says less.
         about = cost.description or cost.type or ""

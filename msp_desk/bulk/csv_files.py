@@ -94,7 +94,11 @@ def _with_delimiter(delimiter: str) -> type[csv.Dialect]:
 
 def _fit(text: str, dialect: type[csv.Dialect] | csv.Dialect) -> tuple[float, int]:
     """The share of lines with as many cells as the first, and that number."""
-    widths = [len(row) for row in csv.reader(io.StringIO(text), dialect) if row]
+    try:
+        # newline="" as for the file itself: a lone \r (old Mac line ends) is then a line break.
+        widths = [len(row) for row in csv.reader(io.StringIO(text, newline=""), dialect) if row]
+    except csv.Error:
+        return 0.0, 0
     if not widths:
         return 0.0, 0
     return sum(1 for w in widths if w == widths[0]) / len(widths), widths[0]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,7 +28,10 @@ if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 COLUMNS = ("order_id", "status", "financial_status", "amount", "currency", "created", "reason", "error")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")
+_FORMULA_SIGNS = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
+_SPACES = " \u00a0\u3000"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 XLSX_SHEET = "Orders"
 
 
@@ -78,15 +82,29 @@ def export_rows(results: Sequence[LookupResult]) -> list[ExportRow]:
     return rows
 
 
+def whole(cell: str) -> str:
+    """``cell`` with each lone surrogate as �: a server may send one (``"\\ud800"`` in JSON), and no
+    file or clipboard can hold it, so one odd reason would otherwise fail the whole export."""
+    return _SURROGATE.sub("\ufffd", cell)
+
+
 def neutralise(cell: str) -> str:
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+    """``cell`` with an apostrophe in front when a spreadsheet could read it as a formula.
+
+    Besides OWASP's starts: the null character (OWASP ASVS 1.2.10) and a line feed,
+    and a formula start after spaces (some spreadsheets trim them) or in its
+    full-width form (U+FF1D and its neighbours), as a precaution that costs nothing.
+    """
+    if cell.startswith(FORMULA_STARTS) or cell.lstrip(_SPACES).startswith(_FORMULA_SIGNS):
+        return "'" + cell
+    return cell
 
 
 def write_csv(results: Sequence[LookupResult], target: TextIO) -> None:
     """Comma-separated, quoted where needed; the caller opens ``target`` with ``newline=""``."""
     writer = csv.writer(target)
     writer.writerow(COLUMNS)
-    writer.writerows(row.texts() for row in export_rows(results))
+    writer.writerows([whole(cell) for cell in row.texts()] for row in export_rows(results))
 
 
 def save_csv(results: Sequence[LookupResult], path: Path) -> None:
@@ -100,8 +118,15 @@ def clipboard_text(results: Sequence[LookupResult]) -> str:
     text = io.StringIO()
     writer = csv.writer(text, dialect=csv.excel_tab, lineterminator="\n")
     writer.writerow(COLUMNS)
-    writer.writerows(row.texts() for row in export_rows(results))
+    # A cell's own line breaks as \n too: with "\n" as the line end the csv module quotes a cell
+    # holding \n but not one holding a lone \r, which a spreadsheet would then split into a new
+    # row, starting with whatever followed the \r (a formula, perhaps).
+    writer.writerows([_plain_newlines(whole(cell)) for cell in row.texts()] for row in export_rows(results))
     return text.getvalue()
+
+
+def _plain_newlines(cell: str) -> str:
+    return cell.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def save_xlsx(results: Sequence[LookupResult], path: Path) -> None:
@@ -112,7 +137,7 @@ def save_xlsx(results: Sequence[LookupResult], path: Path) -> None:
     sheet = book.create_sheet(XLSX_SHEET)
     sheet.append(list(COLUMNS))
     for row in export_rows(results):
-        cells: list[object] = list(row.texts())
+        cells: list[object] = [_storable(text) for text in row.texts()]
         if row.amount is not None:
             places = -int(row.amount.as_tuple().exponent)
             # Excel keeps every number as a double anyway; amounts up to 10^11 cents stay exact to the cent.
@@ -121,6 +146,17 @@ def save_xlsx(results: Sequence[LookupResult], path: Path) -> None:
             cells[5] = _cell(sheet, row.created, "yyyy-mm-dd hh:mm:ss")
         sheet.append(cells)
     book.save(path)
+
+
+def _storable(text: str) -> str:
+    """``text`` without the control characters an .xlsx cannot hold (openpyxl refuses them): each becomes �.
+
+    They come from order ids pasted with stray bytes and from servers' reasons; a
+    cell keeps the rest of its text rather than failing the whole export.
+    """
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", whole(text))
 
 
 def _cell(sheet: WriteOnlyWorksheet, value: float | datetime, number_format: str) -> WriteOnlyCell:

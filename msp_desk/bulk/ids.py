@@ -11,8 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-# MultiSafepay refuses longer order ids on create (error 1006), so no order can have one.
-MAX_ORDER_ID_LENGTH = 50
+from msp_desk.core.order_ids import MAX_ORDER_ID_LENGTH
 
 _SEPARATORS = re.compile(r"[,;\s]+")
 

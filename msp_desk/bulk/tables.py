@@ -90,7 +90,7 @@ class TablePreview:
         loose = [_normalised(c) for c in self.columns]
         if _normalised(wanted) and _normalised(wanted) in loose:
             return loose.index(_normalised(wanted))
-        if wanted.isdigit() and 1 <= int(wanted) <= len(self.columns):
+        if re.fullmatch(r"[0-9]{1,6}", wanted) and 1 <= int(wanted) <= len(self.columns):
             return int(wanted) - 1
         listed = ", ".join(f"“{c}”" for c in self.columns)
         raise TableError(f"{self.path.name} has no column “{wanted}”; its columns are {listed}.")

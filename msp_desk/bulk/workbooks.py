@@ -32,7 +32,7 @@ def is_workbook(path: Path) -> bool:
 
 
 def preview(path: Path, *, sheet: str | None, has_header: bool | None, preview_rows: int) -> TablePreview:
-    with _opened(path) as book:
+    with _opened(path) as book, _readable(path):
         name = _sheet_name(path, book.sheetnames, sheet)
         rows = book[name].iter_rows(max_row=preview_rows + 1, values_only=True)
         first = _without_trailing_empties([[cell_text(value) for value in row] for row in rows])
@@ -44,7 +44,7 @@ def preview(path: Path, *, sheet: str | None, has_header: bool | None, preview_r
 
 def records(table: TablePreview) -> Iterator[list[str]]:
     assert table.sheet is not None
-    with _opened(table.path) as book:
+    with _opened(table.path) as book, _readable(table.path):
         for row in book[table.sheet].iter_rows(values_only=True):
             yield [cell_text(value) for value in row]
 
@@ -61,14 +61,36 @@ def _opened(path: Path) -> Iterator[Workbook]:
             # data_only: a formula cell's last computed value, not its formula text.
             book = load_workbook(file, read_only=True, data_only=True)
         except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-            raise TableError(
-                f"{path.name} cannot be read as an Excel workbook (.xlsx): {type(exc).__name__}. "
-                "Older .xls files must be saved as .xlsx or CSV first."
-            ) from None
+            raise _unreadable(path, exc) from None
+        except Exception as exc:
+            raise _unreadable(path, exc) from None
         try:
             yield book
         finally:
             book.close()
+
+
+@contextmanager
+def _readable(path: Path) -> Iterator[None]:
+    """Whatever openpyxl raises on a damaged part of the file becomes a TableError naming the file.
+
+    A workbook is a zip of XML parts, and openpyxl reads the sheets lazily: a part that
+    is cut short or not XML fails while rows are read, with the XML parser's, zlib's or
+    openpyxl's own exception (ParseError, zlib.error, TypeError, ...), not one type.
+    """
+    try:
+        yield
+    except TableError:
+        raise
+    except Exception as exc:
+        raise _unreadable(path, exc) from None
+
+
+def _unreadable(path: Path, exc: BaseException) -> TableError:
+    return TableError(
+        f"{path.name} cannot be read as an Excel workbook (.xlsx): {type(exc).__name__}. "
+        "Older .xls files must be saved as .xlsx or CSV first."
+    )
 
 
 def _sheet_name(path: Path, names: list[str], wanted: str | None) -> str:

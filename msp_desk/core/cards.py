@@ -32,11 +32,12 @@ _PREFIXES: tuple[tuple[re.Pattern[str], Brand], ...] = (
 
 
 def digits_only(text: str) -> str:
-    return re.sub(r"\D", "", text)
+    # 0-9 only: other scripts' digits pass str.isdigit() and the regex \d, but no card network takes them.
+    return re.sub(r"[^0-9]", "", text)
 
 
 def luhn_valid(digits: str) -> bool:
-    if not digits.isdigit() or not 12 <= len(digits) <= 19:
+    if not (digits.isascii() and digits.isdigit()) or not 12 <= len(digits) <= 19:
         return False
     total = 0
     for index, char in enumerate(reversed(digits)):
@@ -77,8 +78,8 @@ def card_number_problem(number: str) -> str | None:
     digits = digits_only(number)
     if not digits:
         return "Enter the card number."
-    if re.search(r"[^\d\s-]", number):
-        return "A card number has only digits."
+    if re.search(r"[^0-9\s-]", number):
+        return "A card number has only the digits 0–9."
     if not 12 <= len(digits) <= 19:
         return f"A card number has 12 to 19 digits; this one has {len(digits)}."
     if not luhn_valid(digits):
@@ -88,7 +89,7 @@ def card_number_problem(number: str) -> str | None:
 
 def parse_expiry(text: str, today: dt.date | None = None) -> tuple[str | None, str | None]:
     """``"12/27"`` gives ``("2712", None)``; a problem gives ``(None, "why")``."""
-    match = re.fullmatch(r"\s*(\d{1,2})\s*/\s*(\d{2}|\d{4})\s*", text)
+    match = re.fullmatch(r"\s*([0-9]{1,2})\s*/\s*([0-9]{2}|[0-9]{4})\s*", text)
     if not match:
         return None, "Enter the expiry date as MM/YY."
     month, year = int(match.group(1)), int(match.group(2)) % 100
@@ -106,8 +107,8 @@ def cvc_problem(cvc: str, brand: Brand | None) -> str | None:
         if brand is not None and not brand.cvc_required:
             return None
         return "Enter the CVC from the back of the card."
-    if not cvc.isdigit():
-        return "The CVC has only digits."
+    if not (cvc.isascii() and cvc.isdigit()):
+        return "The CVC has only the digits 0–9."
     allowed = {expected} if brand else {3, 4}
     if len(cvc) not in allowed:
         return f"The CVC for {brand.name if brand else 'this card'} has {expected} digits."

@@ -19,6 +19,7 @@ from typing import Any
 
 from msp_desk.core import cards
 from msp_desk.core.money import AmountError, to_minor_units
+from msp_desk.core.order_ids import invalid_character, order_id_problem
 from msp_desk.core.redaction import mask
 from msp_desk.core.urls import NOTIFICATION_URL_MAX_LENGTH, looks_like_web_url
 
@@ -61,11 +62,9 @@ class OrderDraft:
     def problems(self) -> dict[str, str]:
         """Field name → a sentence saying what to fix; empty when the order can be sent."""
         found: dict[str, str] = {}
-        order_id = self.order_id.strip()
-        if not order_id:
-            found["order_id"] = "Enter an order ID."
-        elif len(order_id) > 50:
-            found["order_id"] = "An order ID has at most 50 characters."
+        order_id_wrong = order_id_problem(self.order_id)
+        if order_id_wrong:
+            found["order_id"] = order_id_wrong
         if not re.fullmatch(r"[A-Za-z]{3}", self.currency.strip()):
             found["currency"] = "Choose a three-letter currency such as EUR."
         else:
@@ -115,10 +114,16 @@ class OrderDraft:
             )
         for name in ("browser_screen_width", "browser_screen_height", "browser_color_depth"):
             value = getattr(self, name).strip()
-            if value and not value.isdigit():
+            if value and not (value.isascii() and value.isdigit()):
                 found[name] = (
                     "Enter a whole number of pixels." if "screen" in name else "Enter a number of bits."
                 )
+        if self.notification_method not in ("POST", "GET"):
+            found["notification_method"] = "Choose POST or GET for the notifications."
+        for name, value in vars(self).items():
+            invalid = invalid_character(value) if isinstance(value, str) and name not in found else None
+            if invalid is not None:
+                found[name] = f"Character {invalid} is not valid text; type the field again."
         return found
 
     def payload(self) -> dict[str, Any]:

@@ -65,7 +65,11 @@ def local_time(value: dt.datetime | str | None, environment: str, *, zone: dt.tz
         if parsed is None:
             return str(value)
         return f"{parsed:{_SHOWN}} (Amsterdam time)"
-    shown = instant.astimezone(zone)
+    try:
+        shown = instant.astimezone(zone)
+    except OverflowError:
+        # A date at the calendar's edge (year 1 or 9999) that moves past it in another zone.
+        return f"{instant:{_SHOWN}} {instant.tzname()}"
     return f"{shown:{_SHOWN}} {shown.tzname()}"
 
 
@@ -96,7 +100,11 @@ def clock_times(
         if instant is None:
             shown.append("—")
             continue
-        local = (instant if instant.tzinfo is not None else instant.replace(tzinfo=dt.UTC)).astimezone(zone)
+        aware = instant if instant.tzinfo is not None else instant.replace(tzinfo=dt.UTC)
+        try:
+            local = aware.astimezone(zone)
+        except OverflowError:  # year 1 or 9999 moved past the calendar's edge: kept in its own zone
+            local = aware
         clock = local.strftime("%H:%M:%S") if seconds_only else local.strftime("%H:%M:%S.%f")[:-3]
         if day is None:
             first_day, zone_name, day = f"{local:%Y-%m-%d}", local.tzname() or "", local.date()

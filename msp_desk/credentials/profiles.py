@@ -17,7 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from msp_desk.api.environments import Environment
 from msp_desk.api.request_models import NotificationMethod
@@ -244,7 +244,8 @@ class ProfileStore:
             raise ProfilesFileError(f"{self.path} is not UTF-8 text") from exc
         try:
             return _ProfilesFile.model_validate(json.loads(text))
-        except (json.JSONDecodeError, ValidationError) as exc:
+        except (ValueError, RecursionError) as exc:
+            # JSONDecodeError and ValidationError are ValueErrors; so is a number too long for int().
             raise ProfilesFileError(f"{self.path} is not a valid profiles file") from exc
 
     def _save(self) -> None:

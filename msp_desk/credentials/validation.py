@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from msp_desk.api.environments import Environment
+from msp_desk.core.order_ids import invalid_character
 from msp_desk.core.redaction import mask_key
 from msp_desk.credentials.form_values import ProfileFormValues
 from msp_desk.credentials.profiles import KeyStorage, Profile
@@ -82,6 +84,10 @@ def validate_profile_form(
     wanted = name.strip()
     if not wanted:
         check.errors["name"] = "Give the profile a name."
+    elif invalid_character(wanted) is not None:
+        check.errors["name"] = _not_text(invalid_character(wanted))
+    elif any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in wanted):
+        check.errors["name"] = "A profile name has no line breaks, tabs or other control characters."
     elif any(p.id != editing_id and p.name.casefold() == wanted.casefold() for p in existing):
         check.errors["name"] = f"There is already a profile named “{wanted}”."
 
@@ -96,9 +102,16 @@ def validate_profile_form(
         check.errors["environment"] = "Choose Sandbox, Test or Live."
 
     url = (notification_url or "").strip()
-    if url:
+    if url and invalid_character(url) is not None:
+        check.errors["notification_url"] = _not_text(invalid_character(url))
+    elif url:
         _check_notification_url(check, url, sandbox=environment is Environment.SANDBOX)
     return check
+
+
+def _not_text(position: int | None) -> str:
+    # A lone surrogate, pasted from another program: it cannot be written to the profiles file.
+    return f"Character {position} is not valid text; type it again."
 
 
 def check_default_notification_url(url: str, *, environment: Environment) -> FormCheck:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication
 
 from msp_desk import APP_NAME, ORG_NAME, __version__
@@ -39,15 +40,47 @@ def _report_smoke_test(window: MainWindow) -> None:
     window.areas_ready.connect(ready)
 
 
+class _ThreadErrors(QObject):
+    """Carries an exception from a thread of its own (not the task runner's) to the UI thread."""
+
+    raised = Signal(str, object)
+
+
 def _report_uncaught(window: MainWindow | None) -> None:
-    """Exceptions that escape a slot end in the log and one dialog with a redacted report."""
+    """Exceptions escaping a slot, a timer or a thread end in the log and one dialog with a redacted report.
+
+    Slots, timers and event handlers end in ``sys.excepthook`` (PySide6 prints their
+    errors through it); a thread started without the task runner ends in
+    ``threading.excepthook``, off the UI thread, so it is sent over by a queued signal.
+    Before the window exists the report is still saved in the log folder.
+    """
+
+    def report(what: str, error: BaseException) -> None:
+        if window is not None:
+            window.report_unexpected(what, error)
+        else:
+            from msp_desk.core.crash_reports import save_crash_report
+            from msp_desk.ui.shell.crash_dialog import crash_report
+
+            save_crash_report(crash_report(what, error))
 
     def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
         log.critical("Uncaught error", exc_info=(kind, error, tb))
-        if window is not None and isinstance(error, Exception):
-            window.report_unexpected("handling what you did", error)
+        if isinstance(error, Exception):
+            report("handling what you did", error)
+
+    carrier = _ThreadErrors(window)
+    carrier.raised.connect(report, Qt.ConnectionType.QueuedConnection)
+
+    def thread_hook(args: threading.ExceptHookArgs) -> None:
+        name = args.thread.name if args.thread is not None else "a background thread"
+        error = args.exc_value
+        log.critical("Uncaught error in %s", name, exc_info=error)
+        if isinstance(error, Exception):
+            carrier.raised.emit(f"background work ({name})", error)
 
     sys.excepthook = hook
+    threading.excepthook = thread_hook
 
 
 def create_application(argv: list[str]) -> QApplication:

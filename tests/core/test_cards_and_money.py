@@ -45,7 +45,7 @@ def test_number_problems_say_what_is_wrong() -> None:
     assert cards.card_number_problem("") == "Enter the card number."
     assert "Luhn" in (cards.card_number_problem("4111111111111112") or "")
     assert "has 5" in (cards.card_number_problem("41111") or "")
-    assert "only digits" in (cards.card_number_problem("4111a") or "")
+    assert "only the digits 0–9" in (cards.card_number_problem("4111a") or "")
 
 
 def test_expiry_is_sent_as_yymm_and_must_not_be_past() -> None:

@@ -15,12 +15,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from msp_desk.bulk.ids import OrderIds, from_text
+from msp_desk.ui.widgets.controls import button
 from msp_desk.ui.widgets.labels import MessageLabel
 
 PARSE_DELAY_MS = 250
@@ -29,15 +29,6 @@ SHOWN_SKIPS = 500  # a list of more tells nobody more
 # window for half a second, and nobody reads them there.
 LISTED_IDS = 10_000
 PLACEHOLDER = "ORD-1001\nORD-1002\nORD-1003\n…"
-
-
-def button(parent: QWidget, text: str, name: str, tip: str) -> QPushButton:
-    made = QPushButton(text, parent)
-    made.setObjectName(name)
-    made.setAccessibleName(text.replace("&", "").rstrip("…"))
-    made.setToolTip(tip)
-    made.setAutoDefault(False)
-    return made
 
 
 class IdsInput(QWidget):

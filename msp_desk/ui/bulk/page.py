@@ -19,13 +19,14 @@ from msp_desk.bulk.ids import OrderIds
 from msp_desk.bulk.progress_words import end_line, progress_line
 from msp_desk.bulk.results import NOT_LOOKED_UP, LookupResult
 from msp_desk.ui.bulk.export_file import ExportResults, copy_results
-from msp_desk.ui.bulk.ids_input import IdsInput, button
+from msp_desk.ui.bulk.ids_input import IdsInput
 from msp_desk.ui.bulk.import_file import ImportFile
 from msp_desk.ui.bulk.layout import add_shortcuts, lay_out, results_table
 from msp_desk.ui.bulk.results_model import FAILED_KEY, PENDING_KEY, ResultsModel, StatusFilter
 from msp_desk.ui.bulk.run import BulkRun
 from msp_desk.ui.services.settings import BULK_CONCURRENCY
 from msp_desk.ui.widgets.colours import environment_label
+from msp_desk.ui.widgets.controls import button
 from msp_desk.ui.widgets.labels import MessageLabel
 
 if TYPE_CHECKING:

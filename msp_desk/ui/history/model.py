@@ -13,12 +13,13 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Signal
 
 from msp_desk.core.money import format_minor
 from msp_desk.core.statuses import status_words, three_ds_words
 from msp_desk.core.times import UTC, local_time
 from msp_desk.ui.services.tasks import TaskContext
+from msp_desk.ui.widgets.text_rows import Row, TextRowsModel
 
 if TYPE_CHECKING:
     from msp_desk.history.store import HistoryEntry, HistoryQuery
@@ -33,8 +34,6 @@ WIDTHS = (190, 130, 100, 180, 120, 200, 100, 180)
 AMOUNT_COLUMN = COLUMNS.index("Amount")
 ORDER_ID_COLUMN = COLUMNS.index("Order ID")
 INITIATOR = "history"
-
-Row = tuple[str, ...]
 
 
 def cells(entry: HistoryEntry) -> Row:
@@ -68,16 +67,15 @@ class _Page:
     rows: list[Row]
 
 
-class HistoryModel(QAbstractTableModel):
+class HistoryModel(TextRowsModel):
     searched = Signal(int)  # a new search's first page is in: how many orders match in all
     failed = Signal(str)
 
     def __init__(self, context: AppContext, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(COLUMNS, parent, right_aligned=(AMOUNT_COLUMN,))
         self._context = context
         self._ops = context.operations(self, initiator=INITIATOR)
         self._query: HistoryQuery | None = None
-        self._rows: list[Row] = []
         self._total: int | None = 0  # None: the rows are in, their count is on its way
         self._full_page = False  # the last page read was full, so there may be more
         self._fetching = False
@@ -93,30 +91,8 @@ class HistoryModel(QAbstractTableModel):
 
     # -- the table ---------------------------------------------------------------------
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole) and index.isValid():
-            return self._rows[index.row()][index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == AMOUNT_COLUMN:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
     def order_id(self, row: int) -> str:
-        return self._rows[row][ORDER_ID_COLUMN] if 0 <= row < len(self._rows) else ""
+        return self.cell(row, ORDER_ID_COLUMN)
 
     # -- searching and paging ------------------------------------------------------------
 
@@ -166,11 +142,9 @@ class HistoryModel(QAbstractTableModel):
         return job
 
     def _first_page(self, page: _Page) -> None:
-        self.beginResetModel()
-        self._rows = page.rows
         self._total = None
         self._full_page = len(page.rows) == self.page_size
-        self.endResetModel()
+        self.set_rows(page.rows)
 
     def _counted(self, total: int) -> None:
         self._total = total
@@ -182,9 +156,7 @@ class HistoryModel(QAbstractTableModel):
             self._full_page = False
             return
         self._full_page = len(page.rows) == self.page_size
-        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page.rows) - 1)
-        self._rows += page.rows
-        self.endInsertRows()
+        self.add_rows(page.rows)
 
     def _stop_fetching(self) -> None:
         self._fetching = False

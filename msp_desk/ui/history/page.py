@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 from msp_desk.core.statuses import ORDER_STATUSES
 from msp_desk.history.records import HistoryQuery
 from msp_desk.ui.history.model import WIDTHS, HistoryModel
+from msp_desk.ui.widgets.controls import button
 from msp_desk.ui.widgets.filters import OptionalDate, chosen_status, status_combo
 from msp_desk.ui.widgets.focus import set_tab_chain
 from msp_desk.ui.widgets.labels import MessageLabel
@@ -61,9 +61,12 @@ class HistoryPage(QWidget):
         self.created_from.setObjectName("historyFrom")
         self.created_until = OptionalDate(self, name="Created until (included)")
         self.created_until.setObjectName("historyUntil")
-        self.clear_button = self._button("Cl&ear filters", "clearHistoryFilters", "Show every order again")
-        self.open_button = self._button(
-            "&Open in lookup", "openHistoryOrder", "Look the selected order up again (Enter or double-click)"
+        self.clear_button = button(self, "Cl&ear filters", "clearHistoryFilters", "Show every order again")
+        self.open_button = button(
+            self,
+            "&Open in lookup",
+            "openHistoryOrder",
+            "Look the selected order up again (Enter or double-click)",
         )
 
         self.table = QTableView(self)
@@ -100,14 +103,6 @@ class HistoryPage(QWidget):
         )
         if self.profile is None:
             self.count.show_hint("Loading profiles…")
-
-    def _button(self, text: str, name: str, tip: str) -> QPushButton:
-        button = QPushButton(text, self)
-        button.setObjectName(name)
-        button.setAccessibleName(text.replace("&", ""))
-        button.setToolTip(tip)
-        button.setAutoDefault(False)
-        return button
 
     def _lay_out(self) -> None:
         filters = QHBoxLayout()

@@ -19,13 +19,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from msp_desk.api.remedies import Remedy, explain_lookup
+from msp_desk.core.order_ids import order_id_problem
 from msp_desk.core.statuses import is_pending, status_words
 from msp_desk.ui.lookup.bundle import ExportBundle
 from msp_desk.ui.lookup.cancel import CancelOrder
@@ -34,6 +34,7 @@ from msp_desk.ui.lookup.timeline import OrderTimeline
 from msp_desk.ui.lookup.transactions import TransactionsPanel
 from msp_desk.ui.lookup.watch import INITIATOR, Answer, Missing, OrderWatch
 from msp_desk.ui.services.events import OrderChange
+from msp_desk.ui.widgets.controls import button
 from msp_desk.ui.widgets.focus import set_tab_chain
 from msp_desk.ui.widgets.labels import MessageLabel
 from msp_desk.ui.widgets.order_detail import OrderDetailView
@@ -43,17 +44,6 @@ if TYPE_CHECKING:
     from msp_desk.credentials.profiles import Profile
     from msp_desk.ui.services.context import AppContext
     from msp_desk.ui.services.operations import Failure
-
-MAX_ORDER_ID = 50
-
-
-def _button(parent: QWidget, text: str, name: str, tip: str) -> QPushButton:
-    button = QPushButton(text, parent)
-    button.setObjectName(name)
-    button.setAccessibleName(text.replace("&", "").rstrip("…"))
-    button.setToolTip(tip)
-    button.setAutoDefault(False)
-    return button
 
 
 class LookupPage(QWidget):
@@ -73,9 +63,9 @@ class LookupPage(QWidget):
         self.order_edit.setToolTip("The order ID as the shop gave it; Enter looks it up (Ctrl+L comes here)")
         self.order_label = QLabel("&Order ID:", self)
         self.order_label.setBuddy(self.order_edit)
-        self.lookup_button = _button(self, "&Look up", "lookUp", "Look the order up (Enter in the field)")
-        self.refresh_button = _button(self, "&Refresh", "refreshOrder", "Ask MultiSafepay again (F5)")
-        self.retry_button = _button(self, "Re&try", "retryLookup", "Try the same lookup again")
+        self.lookup_button = button(self, "&Look up", "lookUp", "Look the order up (Enter in the field)")
+        self.refresh_button = button(self, "&Refresh", "refreshOrder", "Ask MultiSafepay again (F5)")
+        self.retry_button = button(self, "Re&try", "retryLookup", "Try the same lookup again")
         self.retry_button.hide()
         self.message = MessageLabel("Lookup result", self)
         self.message.setObjectName("lookupMessage")
@@ -83,13 +73,13 @@ class LookupPage(QWidget):
         self.follow_note.setObjectName("followNote")
 
         self.detail = OrderDetailView(self, timeline=True)
-        self.refund_button = _button(
+        self.refund_button = button(
             self, "Refun&d…", "refundOrder", "Refund all or part of what is left (Ctrl+Shift+D)"
         )
-        self.cancel_button = _button(
+        self.cancel_button = button(
             self, "&Cancel order", "cancelOrder", "Cancel the order while nobody has paid it"
         )
-        self.bundle_button = _button(
+        self.bundle_button = button(
             self,
             "Support &bundle…",
             "supportBundle",
@@ -131,8 +121,8 @@ class LookupPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.order_label)
         top.addWidget(self.order_edit, 1)
-        for button in (self.lookup_button, self.refresh_button, self.retry_button):
-            top.addWidget(button)
+        for pushed in (self.lookup_button, self.refresh_button, self.retry_button):
+            top.addWidget(pushed)
         actions = QHBoxLayout()
         actions.addWidget(self.refund_button)
         actions.addWidget(self.cancel_button)
@@ -231,10 +221,9 @@ class LookupPage(QWidget):
         if not text:
             self.message.show_error("Type or paste an order ID.")
             return
-        if len(text) > MAX_ORDER_ID:
-            self.message.show_error(
-                f"Order IDs have at most {MAX_ORDER_ID} characters; this one has {len(text)}."
-            )
+        problem = order_id_problem(text)
+        if problem is not None:
+            self.message.show_error(problem)
             return
         if self.profile is None:
             self._pending = text

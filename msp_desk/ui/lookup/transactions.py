@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -29,6 +29,7 @@ from msp_desk.ui.lookup.watch import INITIATOR
 from msp_desk.ui.services.tasks import TaskContext
 from msp_desk.ui.widgets.filters import OptionalDate, chosen_status, status_combo
 from msp_desk.ui.widgets.labels import MessageLabel
+from msp_desk.ui.widgets.text_rows import TextRowsModel
 
 if TYPE_CHECKING:
     from msp_desk.api.models import ApiResponse, Transaction, TransactionPage
@@ -67,53 +68,20 @@ def _cells(item: Transaction, environment: str) -> tuple[str, ...]:
     )
 
 
-class TransactionsModel(QAbstractTableModel):
+class TransactionsModel(TextRowsModel):
     """Rows as shown, worked out once when a page arrives, not on every paint."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[tuple[str, ...]] = []
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return row[index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == AMOUNT_COLUMN:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        super().__init__(COLUMNS, parent, right_aligned=(AMOUNT_COLUMN,))
 
     def replace(self, items: list[Transaction], environment: str) -> None:
-        self.beginResetModel()
-        self._rows = [_cells(item, environment) for item in items]
-        self.endResetModel()
+        self.set_rows([_cells(item, environment) for item in items])
 
     def extend(self, items: list[Transaction], environment: str) -> None:
-        if not items:
-            return
-        start = len(self._rows)
-        self.beginInsertRows(QModelIndex(), start, start + len(items) - 1)
-        self._rows += [_cells(item, environment) for item in items]
-        self.endInsertRows()
+        self.add_rows([_cells(item, environment) for item in items])
 
     def order_id(self, row: int) -> str:
-        return self._rows[row][ORDER_ID_COLUMN] if 0 <= row < len(self._rows) else ""
+        return self.cell(row, ORDER_ID_COLUMN)
 
 
 class TransactionsPanel(QWidget):

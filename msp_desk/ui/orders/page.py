@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QPushButton,
     QScrollArea,
     QSplitter,
     QTabWidget,
@@ -28,6 +27,7 @@ from msp_desk.ui.orders.challenge import ChallengeTab
 from msp_desk.ui.orders.flow import OrderFlow
 from msp_desk.ui.orders.form import OrderForm
 from msp_desk.ui.orders.request_tab import RequestTab
+from msp_desk.ui.widgets.controls import button
 from msp_desk.ui.widgets.dialogs import confirm, confirm_charge
 from msp_desk.ui.widgets.focus import set_tab_chain
 from msp_desk.ui.widgets.labels import MessageLabel
@@ -64,21 +64,24 @@ class OrdersPage(QWidget):
 
         self.message = MessageLabel("Order message", self)
         self.message.setObjectName("orderMessage")
-        self.send_button = self._button(
-            "&Send order", "sendOrder", "Send the order to MultiSafepay (Ctrl+Enter)"
+        self.send_button = button(
+            self, "&Send order", "sendOrder", "Send the order to MultiSafepay (Ctrl+Enter)"
         )
         self.send_button.setShortcut(QKeySequence("Ctrl+Return"))
-        self.retry_button = self._button("Send a&gain", "retryOrder", "Send the same order again")
-        self.check_button = self._button(
-            "Chec&k order status", "checkOrder", "Ask MultiSafepay whether the order exists and how it is"
+        self.retry_button = button(self, "Send a&gain", "retryOrder", "Send the same order again")
+        self.check_button = button(
+            self,
+            "Chec&k order status",
+            "checkOrder",
+            "Ask MultiSafepay whether the order exists and how it is",
         )
-        self.new_button = self._button(
-            "Ne&xt order", "newOrder", "Start a new order with a fresh order ID (Ctrl+Shift+N)"
+        self.new_button = button(
+            self, "Ne&xt order", "newOrder", "Start a new order with a fresh order ID (Ctrl+Shift+N)"
         )
         self.new_button.setShortcut(QKeySequence("Ctrl+Shift+N"))
         buttons = QHBoxLayout()
-        for button in (self.send_button, self.retry_button, self.check_button, self.new_button):
-            buttons.addWidget(button)
+        for pushed in (self.send_button, self.retry_button, self.check_button, self.new_button):
+            buttons.addWidget(pushed)
         buttons.addStretch(1)
 
         left = QWidget(self)
@@ -132,13 +135,6 @@ class OrdersPage(QWidget):
                 self.new_button,
             ]
         )
-
-    def _button(self, text: str, name: str, tip: str) -> QPushButton:
-        button = QPushButton(text, self)
-        button.setObjectName(name)
-        button.setAccessibleName(text.replace("&", ""))
-        button.setToolTip(tip)
-        return button
 
     @property
     def browser(self) -> object:

@@ -28,6 +28,7 @@ from msp_desk.api.environments import Environment
 from msp_desk.core.redaction import mask_key
 from msp_desk.credentials.form_values import ProfileFormValues
 from msp_desk.ui.widgets.colours import environment_label, environment_style
+from msp_desk.ui.widgets.controls import stacked
 from msp_desk.ui.widgets.labels import MessageLabel
 
 if TYPE_CHECKING:
@@ -60,16 +61,6 @@ def _show_as_text(edit: QLineEdit, read_only: bool) -> None:
     edit.setReadOnly(read_only)
     edit.setFrame(not read_only)
     edit.setStyleSheet("QLineEdit { background: transparent; }" if read_only else "")
-
-
-def _stacked(parent: QWidget, *widgets: QWidget) -> QWidget:
-    box = QWidget(parent)
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(3)
-    for widget in widgets:
-        layout.addWidget(widget)
-    return box
 
 
 class ProfileForm(QWidget):
@@ -156,7 +147,7 @@ class ProfileForm(QWidget):
         header.addStretch(1)
 
         # The answer goes under the button: errors such as a refused key run to two lines.
-        test_row = _stacked(self, self.test_button, self.result_label)
+        test_row = stacked(self, self.test_button, self.result_label)
         test_row_layout = test_row.layout()
         if test_row_layout is not None:
             test_row_layout.setAlignment(self.test_button, Qt.AlignmentFlag.AlignLeft)
@@ -167,12 +158,12 @@ class ProfileForm(QWidget):
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         form.setVerticalSpacing(8)
         form.addRow(
-            _labelled("&Name", self.name_edit, self), _stacked(self, self.name_edit, self.messages["name"])
+            _labelled("&Name", self.name_edit, self), stacked(self, self.name_edit, self.messages["name"])
         )
         form.addRow(_labelled("&Environment", self.environment_combo, self), self.environment_combo)
         form.addRow(
             _labelled("API &key", self.key_edit, self),
-            _stacked(self, self.key_edit, self.messages["api_key"], self.session_check),
+            stacked(self, self.key_edit, self.messages["api_key"], self.session_check),
         )
         form.addRow("", test_row)
         form.addRow(self._separator())
@@ -181,7 +172,7 @@ class ProfileForm(QWidget):
         form.addRow(self._separator())
         form.addRow(
             _labelled("Notification &URL", self.url_edit, self),
-            _stacked(self, self.url_edit, self.messages["notification_url"]),
+            stacked(self, self.url_edit, self.messages["notification_url"]),
         )
         form.addRow(_labelled("Notification &method", self.method_combo, self), self.method_combo)
 

@@ -9,7 +9,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QScrollArea,
     QSplitter,
     QStackedWidget,
@@ -19,15 +18,6 @@ from PySide6.QtWidgets import (
 
 if TYPE_CHECKING:
     from msp_desk.ui.profiles.page import ProfilesPage
-
-
-def button(parent: QWidget, text: str, name: str, tip: str) -> QPushButton:
-    made = QPushButton(text, parent)
-    made.setObjectName(name)
-    made.setAccessibleName(text.replace("&", ""))
-    made.setToolTip(tip)
-    made.setAutoDefault(False)
-    return made
 
 
 def lay_out(page: ProfilesPage, list_label: QLabel) -> tuple[QSplitter, QStackedWidget]:

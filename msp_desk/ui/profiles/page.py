@@ -28,10 +28,11 @@ from msp_desk.ui.profiles.delete import DeleteProfile
 from msp_desk.ui.profiles.form import ProfileForm
 from msp_desk.ui.profiles.keyring import CheckKeyring, ReadKeyMask
 from msp_desk.ui.profiles.keyring_banner import KeyringBanner
-from msp_desk.ui.profiles.layout import add_shortcuts, button, lay_out
+from msp_desk.ui.profiles.layout import add_shortcuts, lay_out
 from msp_desk.ui.profiles.list import ID_ROLE, ProfileList, ProfileRow
 from msp_desk.ui.profiles.save import SaveProfile
 from msp_desk.ui.services.context import AppContext
+from msp_desk.ui.widgets.controls import button
 from msp_desk.ui.widgets.dialogs import confirm
 from msp_desk.ui.widgets.focus import set_tab_chain
 from msp_desk.ui.widgets.labels import MessageLabel

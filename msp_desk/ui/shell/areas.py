@@ -99,7 +99,11 @@ def build_main_window(context: AppContext) -> MainWindow:
         window.set_live(profile.environment.value == "live")
         if profile.environment.value == "sandbox" and not context.sandbox.running:
             window.show_activity("Starting the local sandbox…")
-            context.tasks.submit(lambda ctx: context.sandbox.ensure_running(), name="Start the local sandbox")
+            context.tasks.submit(
+                lambda ctx: context.sandbox.ensure_running(),
+                name="Start the local sandbox",
+                on_failure=lambda _error: None,  # said in the status bar through sandbox.failed
+            )
 
     def on_ready() -> None:
         if context.profiles.load_warning:
@@ -113,7 +117,8 @@ def build_main_window(context: AppContext) -> MainWindow:
     context.events.status.connect(window.show_status)
     context.events.open_order.connect(lambda order_id: _open_order(window, order_id))
     context.events.unexpected.connect(window.report_unexpected)
-    context.tasks.unhandled.connect(lambda name, error: window.show_status(f"{name} failed: {error}"))
+    # A job that failed with nobody to handle it: as unexpected as an error in a slot.
+    context.tasks.unhandled.connect(window.report_unexpected)
     # After the first paint: the screen on show, then the profiles (pydantic and keyring
     # imports on a worker would otherwise slow the screen down through the GIL).
     window.first_painted.connect(lambda: QTimer.singleShot(0, window.build_current_area))

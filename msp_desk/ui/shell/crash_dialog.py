@@ -2,13 +2,16 @@
 
 The screen that failed has already been put back in a usable state (see
 ``services.operations``); this dialog only tells the person, and gives them
-a report for a bug ticket with every key, card number and CVC masked.
+a report for a bug ticket with every key, card number and CVC masked. The
+same report is saved in the log folder (``core.crash_reports``), and the
+dialog names the file, so closing it loses nothing.
 """
 
 from __future__ import annotations
 
 import platform
 import traceback
+from pathlib import Path
 
 from PySide6.QtCore import qVersion
 from PySide6.QtGui import QGuiApplication
@@ -32,17 +35,27 @@ def crash_report(what: str, error: BaseException) -> str:
 
 
 class CrashDialog(QDialog):
-    def __init__(self, what: str, error: BaseException, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        what: str,
+        error: BaseException,
+        parent: QWidget | None = None,
+        *,
+        report: str | None = None,
+        saved_to: Path | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("crashDialog")
         self.setWindowTitle(f"{APP_NAME}: something went wrong")
-        self.report = crash_report(what, error)
+        self.report = report if report is not None else crash_report(what, error)
+        self.saved_to = saved_to
         layout = QVBoxLayout(self)
         self.summary = MessageLabel("What went wrong", self)
+        saved = f" It is also saved as {saved_to}." if saved_to is not None else ""
         self.summary.show_info(
             f"Something unexpected went wrong while msp-desk was busy with: {what}. "
             "The screen has been reset and what you typed is kept. "
-            "The report below has keys and card numbers masked; copy it into a bug report."
+            f"The report below has keys and card numbers masked; copy it into a bug report.{saved}"
         )
         self.details = QPlainTextEdit(self)
         self.details.setObjectName("crashReport")

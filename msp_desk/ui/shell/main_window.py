@@ -238,10 +238,16 @@ class MainWindow(QMainWindow):
         warn(self, title, message)
 
     def report_unexpected(self, what: str, error: BaseException) -> None:
-        """Say that something went wrong, with a report to copy; never more than one dialog at a time."""
-        from msp_desk.ui.shell.crash_dialog import CrashDialog
+        """Say that something went wrong, with a report to copy; never more than one dialog at a time.
 
+        Every report is saved in the log folder, also one that arrives while the dialog is open.
+        """
+        from msp_desk.core.crash_reports import save_crash_report
+        from msp_desk.ui.shell.crash_dialog import CrashDialog, crash_report
+
+        report = crash_report(what, error)
+        saved_to = save_crash_report(report)
         if self._crash_dialog is not None and self._crash_dialog.isVisible():
             return
-        self._crash_dialog = CrashDialog(what, error, self)
+        self._crash_dialog = CrashDialog(what, error, self, report=report, saved_to=saved_to)
         self._crash_dialog.open()

@@ -25,8 +25,8 @@ from msp_desk.api.environments import Environment
 from msp_desk.ui.webhooks.checklist import ChecklistView
 from msp_desk.ui.webhooks.doctor_run import RunDoctor, Started, Unsigned
 from msp_desk.ui.webhooks.rules_label import UrlRulesLabel
-from msp_desk.ui.webhooks.site_form import labelled, stacked
-from msp_desk.ui.webhooks.site_tab import button
+from msp_desk.ui.webhooks.site_form import labelled
+from msp_desk.ui.widgets.controls import button, stacked
 from msp_desk.ui.widgets.focus import set_tab_chain
 from msp_desk.ui.widgets.labels import MessageLabel
 from msp_desk.webhooks.report import STEPS, CheckSetup, DoctorReport, Outcome, StepResult

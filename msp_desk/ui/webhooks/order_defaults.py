@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from msp_desk.ui.webhooks.rules_label import UrlRulesLabel
-from msp_desk.ui.webhooks.site_form import labelled, stacked
+from msp_desk.ui.webhooks.site_form import labelled
+from msp_desk.ui.widgets.controls import stacked
 from msp_desk.ui.widgets.labels import MessageLabel
 from msp_desk.webhooks.url_rules import check_notification_url
 

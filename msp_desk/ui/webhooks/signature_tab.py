@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from msp_desk.ui.webhooks.site_form import labelled, stacked
-from msp_desk.ui.webhooks.site_tab import button
+from msp_desk.ui.webhooks.site_form import labelled
 from msp_desk.ui.webhooks.verify import VerifySignature
+from msp_desk.ui.widgets.controls import button, stacked
 from msp_desk.ui.widgets.focus import set_tab_chain
 from msp_desk.ui.widgets.labels import MessageLabel
 

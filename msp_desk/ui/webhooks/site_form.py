@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from msp_desk.ui.webhooks.rules_label import UrlRulesLabel
+from msp_desk.ui.widgets.controls import stacked
 from msp_desk.ui.widgets.labels import MessageLabel, ValueLabel
 
 if TYPE_CHECKING:
@@ -48,16 +49,6 @@ def labelled(text: str, buddy: QWidget, parent: QWidget) -> QLabel:
     label.setBuddy(buddy)
     buddy.setAccessibleName(text.replace("&", ""))
     return label
-
-
-def stacked(parent: QWidget, *widgets: QWidget) -> QWidget:
-    box = QWidget(parent)
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(3)
-    for widget in widgets:
-        layout.addWidget(widget)
-    return box
 
 
 class SiteForm(QWidget):

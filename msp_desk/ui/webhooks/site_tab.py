@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
     QScrollArea,
     QSplitter,
     QVBoxLayout,
@@ -27,6 +26,7 @@ from msp_desk.ui.webhooks.load_site import LoadSite
 from msp_desk.ui.webhooks.order_defaults import OrderDefaults
 from msp_desk.ui.webhooks.save_site import SaveSite
 from msp_desk.ui.webhooks.site_form import SiteForm
+from msp_desk.ui.widgets.controls import button
 from msp_desk.ui.widgets.focus import set_tab_chain
 from msp_desk.ui.widgets.labels import MessageLabel
 
@@ -35,15 +35,6 @@ if TYPE_CHECKING:
     from msp_desk.ui.services.context import AppContext
     from msp_desk.ui.services.operations import Operations
     from msp_desk.webhooks.site_settings import SiteCheck, SiteSnapshot
-
-
-def button(parent: QWidget, text: str, name: str, tip: str) -> QPushButton:
-    made = QPushButton(text, parent)
-    made.setObjectName(name)
-    made.setAccessibleName(text.replace("&", ""))
-    made.setToolTip(tip)
-    made.setAutoDefault(False)
-    return made
 
 
 class SiteTab(QWidget):

@@ -14,11 +14,10 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -91,6 +90,43 @@ RELATED_COLUMNS = ("Type", "Status", "Amount", "Created", "Transaction ID", "Des
 OVERVIEW_TAB, RELATED_TAB, JSON_TAB, TIMELINE_TAB = 0, 1, 2, 3
 
 
+class _Columns(QWidget):
+    """The overview's groups in two columns, or one when the view is too narrow to read two."""
+
+    TWO_COLUMNS_FROM = 720  # pixels: below this, values wrap word by word in two columns
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._row = QHBoxLayout(self)
+        self._columns = (QVBoxLayout(), QVBoxLayout())
+        for column in self._columns:
+            self._row.addLayout(column, 1)
+        self._groups: list[QWidget] = []
+        self._two = True
+
+    def add(self, group: QWidget) -> None:
+        self._groups.append(group)
+        self._arrange(self._two, force=True)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._arrange(event.size().width() >= self.TWO_COLUMNS_FROM)
+        super().resizeEvent(event)
+
+    def _arrange(self, two: bool, *, force: bool = False) -> None:
+        if two == self._two and not force:
+            return
+        self._two = two
+        for column in self._columns:
+            while column.count():
+                column.takeAt(0)
+        # Order and money lead; customer, card and the merchant's fields go beside them, or below.
+        for index, group in enumerate(self._groups):
+            self._columns[1 if two and index >= 2 else 0].addWidget(group)
+        for column in self._columns:
+            column.addStretch(1)
+        self._row.setStretch(1, 1 if two else 0)
+
+
 class OrderDetailView(QWidget):
     """An order's details; ``copied`` tells the screen what went to the clipboard ("Copied the order ID.").
 
@@ -142,16 +178,9 @@ class OrderDetailView(QWidget):
     def _overview(self) -> QWidget:
         self.values: dict[str, ValueLabel] = {}
         self._copy_buttons: dict[str, QPushButton] = {}
-        content = QWidget(self)
-        grid = QGridLayout(content)
-        columns = (QVBoxLayout(), QVBoxLayout())
-        for index, (title, rows) in enumerate(GROUPS):
-            columns[0 if index < 2 else 1].addWidget(self._group(content, title, rows))
-        for column_index, column in enumerate(columns):
-            column.addStretch(1)
-            grid.addLayout(column, 0, column_index)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
+        content = _Columns(self)
+        for title, rows in GROUPS:
+            content.add(self._group(content, title, rows))
         scroll = QScrollArea(self)
         scroll.setObjectName("orderDetailScroll")
         scroll.setWidgetResizable(True)

@@ -105,6 +105,12 @@ class App:
             raise TimeoutError(f"{error}; it said {last[0] if last else 'nothing'!r}") from None
 
 
+def value(node):
+    """The text in an input field, as a screen reader reads it out."""
+    text = node.queryText()
+    return text.getText(0, text.characterCount)
+
+
 def wait_for(probe, timeout, what):
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -128,6 +134,16 @@ def press(node):
     names = [action.getName(i) for i in range(action.nActions)]
     action.doAction(names.index("Press") if "Press" in names else 0)
     time.sleep(0.2)
+
+
+def press_named(app, role, name, timeout=30):
+    """Find the control and press it; a control rebuilt meanwhile is looked up again."""
+
+    def attempt():
+        press(app.find(role, name, timeout=timeout))
+        return True
+
+    return wait_for(attempt, timeout, f"to press {role} {name!r}")
 
 
 def keys(*names):

@@ -56,7 +56,15 @@ def run_scenario(home: Path, scenario: str, *args: str) -> object:
 
 
 # Each screen to open, with a control that is there once it is built.
-SCREENS = ["Profiles|password text|API key", "New order|push button|Send order"]
+SCREENS = [
+    "Order lookup|push button|Look up",
+    "History|text|Order ID starts with",
+    "Bulk lookup|text|Order ids",
+    "Webhooks|push button|Reload",
+    "Inbox|push button|Copy inbox URL",
+    "Profiles|password text|API key",
+    "New order|push button|Send order",
+]
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +102,19 @@ CONTROLS = {"text", "password text", "combo box", "push button", "check box", "l
         ("password text", "API key"),
         ("push button", "Test connection"),
         ("list", "Profiles"),
+        ("check box", "Order lookup"),
+        ("push button", "Refresh"),
+        ("check box", "History"),
+        ("check box", "Bulk lookup"),
+        ("text", "Order ids"),
+        ("push button", "Look up"),
+        ("check box", "Webhooks"),
+        ("page tab", "Endpoint doctor"),
+        ("page tab", "Signature checker"),
+        ("text", "Order ID starts with"),
+        ("check box", "Inbox"),
+        ("combo box", "Answer as:"),
+        ("push button", "Resend now"),
     ],
 )
 def test_controls_are_found_by_what_is_on_screen(tree: list[dict[str, object]], role: str, name: str) -> None:
@@ -144,3 +165,34 @@ def test_the_order_result_is_heard_value_by_value(heard: dict[str, str]) -> None
 def test_a_connection_failure_is_heard_as_it_reads(heard: dict[str, str]) -> None:
     # No network here: the test host cannot be reached, and the screen reader says so.
     assert heard["connection result"].startswith("⚠ Cannot reach testapi.multisafepay.com")
+
+
+@pytest.fixture(scope="module")
+def screens(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    downs = next(i for i, card in enumerate(TEST_CARDS, start=1) if card.number == "4012001038443335")
+    result = run_scenario(tmp_path_factory.mktemp("atspi-screens"), "scenario_screens.py", str(downs))
+    assert isinstance(result, dict)
+    return result
+
+
+def test_a_lookup_is_heard_failure_and_success(screens: dict[str, str]) -> None:
+    assert screens["lookup unknown"].startswith(
+        "⚠ No order “no-such-order-1” on this profile's website (error 1006)."
+    )
+    assert screens["lookup known"].startswith("Order msp-")
+    assert screens["lookup amount"] == "10.00 EUR"
+    assert screens["lookup card"] == "VISA ••••3335"
+
+
+def test_the_history_and_a_bulk_run_are_heard(screens: dict[str, str]) -> None:
+    assert screens["history count"] == "1 order with “Local sandbox”."
+    assert screens["bulk ids"] == "2 order ids to look up."
+    assert screens["bulk counts"] == "2 orders: 1 found (1 completed); 1 failed (1 not found (1006))"
+    assert screens["bulk progress"].startswith("Done: 2 orders looked up")
+
+
+def test_webhooks_and_the_inbox_are_heard(screens: dict[str, str]) -> None:
+    assert screens["webhooks site"].startswith("Website “Sandbox website” (site ")
+    assert screens["doctor verdict"] == "Result: PASSED"
+    assert screens["inbox mode"].startswith("Answers 200 OK, as a correct handler does")
+    assert screens["inbox counts"].startswith("1 received")

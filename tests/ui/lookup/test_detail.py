@@ -113,6 +113,6 @@ def test_the_typed_id_is_checked_before_anything_is_asked(qtbot, page: LookupPag
     look_up(qtbot, page, "   ")
     assert page.message.text() == "⚠ Type or paste an order ID."
     look_up(qtbot, page, "x" * 51)
-    assert page.message.text() == "⚠ Order IDs have at most 50 characters; this one has 51."
+    assert page.message.text() == "⚠ An order ID has at most 50 characters; this one has 51."
     assert page.order_edit.text() == "x" * 51
     assert not page.watch.busy
