@@ -313,6 +313,43 @@ class Desk:
         self.work["inbox views"] += 1
         return int(page.received_rows.rowCount())
 
+    # -- Profiles ------------------------------------------------------------------------------
+
+    def add_profile(self, name: str, environment: str, key: str) -> None:
+        """Ctrl+N, the name and key typed, the environment picked with Home and Down, Ctrl+S."""
+        page = self.go("profiles")
+        wait_until(lambda: page.keyring_status is not None and not page.busy, "the keyring checked")
+        self.shortcut(Qt.Key.Key_N)
+        wait_until(page.form.name_edit.hasFocus, "a new profile's name field")
+        self.type(page.form.name_edit, name)
+        combo = page.form.environment_combo
+        combo.setFocus()
+        self.key(combo, Qt.Key.Key_Home)
+        for _ in range(combo.findData(environment)):
+            self.key(combo, Qt.Key.Key_Down)
+        assert combo.currentData() == environment, f"{combo.currentText()!r} chosen, not {environment!r}"
+        page.form.key_edit.setFocus()
+        self.type(page.form.key_edit, key)
+        wait_until(page.save_button.isEnabled, f"Save on, not {page.save_hint.text()!r}")
+        self.shortcut(Qt.Key.Key_S)
+        wait_until(
+            lambda: page.feedback.text() == f"Saved “{name}”.", f"{name} saved: {page.feedback.text()!r}"
+        )
+        self.work["profiles saved with a key in the keyring"] += 1
+
+    def use_profile(self, name: str) -> None:
+        """The profile chosen in the list, then Ctrl+Enter: the one every screen works with."""
+        page = self.go("profiles")
+        items = page.profile_list.findItems(name, Qt.MatchFlag.MatchExactly)
+        assert items, f"{name} is not in the list"
+        view = page.profile_list
+        QTest.mouseClick(
+            view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualItemRect(items[0]).center()
+        )
+        self.kinds["mouse clicks"] += 1
+        self.shortcut(Qt.Key.Key_Return)
+        wait_until(lambda: self.context.profiles.active().name == name, f"{name} active")
+
     # -- Webhooks ------------------------------------------------------------------------------
 
     def doctor(self, url: str) -> str:
