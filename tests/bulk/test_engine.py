@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from msp_desk.api.client import MspClient
-from msp_desk.bulk.engine import BulkLookup, PassEnd, PassSummary, Progress
+from msp_desk.bulk.engine import MAX_CONCURRENCY, BulkLookup, PassEnd, PassSummary, Progress
 from msp_desk.bulk.results import LookupResult, Outcome, tally
 from tests.bulk.conftest import QUICK, RequestLog, Sandbox
 
@@ -236,3 +236,20 @@ def test_an_empty_list_completes_at_once(client: MspClient) -> None:
     assert lookup.wait(0)
     assert finished[0].end is PassEnd.COMPLETED
     assert lookup.results() == []
+
+
+def test_at_the_most_lookups_at_a_time_every_connection_is_kept_for_the_next(
+    sandbox: Sandbox, client: MspClient, http: httpx.Client, requests_seen: RequestLog
+) -> None:
+    # A new connection per lookup costs both sides a TCP handshake and the client's pool its set-up,
+    # on the one interpreter lock the window needs too.
+    ids = ids_for("reuse", 8 * MAX_CONCURRENCY)
+    sandbox.fault("latency=30", count=10_000)
+    connections: set[object] = set()
+    http.event_hooks["response"].append(lambda answer: connections.add(answer.extensions["network_stream"]))
+    lookup = BulkLookup(client, ids, concurrency=MAX_CONCURRENCY)
+    lookup.start()
+    assert lookup.wait(FINISH)
+    assert requests_seen.most_in_flight == MAX_CONCURRENCY
+    assert len(requests_seen.answered) == len(ids)
+    assert len(connections) <= MAX_CONCURRENCY

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QTimer
 from PySide6.QtWidgets import QComboBox, QProgressBar, QSpinBox, QWidget
 
 from msp_desk.bulk.engine import DEFAULT_CONCURRENCY, MAX_CONCURRENCY, PassEnd, PassSummary, Progress
@@ -44,8 +44,8 @@ class BulkPage(QWidget):
         self.setObjectName("bulkPage")
         self.context = context
         self.ops = context.operations(self, initiator="bulk")
-        self.model = ResultsModel(self)
-        self.proxy = StatusFilter(self.model, self)
+        self.proxy = StatusFilter(self)
+        self.model = ResultsModel(self.proxy, self)
         self.run = BulkRun(context, self.ops, self)
         self.importer = ImportFile(self, self.ops, on_ids=self._file_ids, on_message=self.say)
         self.exporter = ExportResults(self, self.ops, self.say)
@@ -114,6 +114,11 @@ class BulkPage(QWidget):
             self.profile_note.show_hint("Loading profiles…")
         self.update_buttons()
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # the desktop switched between light and dark
+            self.model.restyle()
+
     def _connect(self) -> None:
         self.input.changed.connect(self.update_buttons)
         self.input.import_button.clicked.connect(self.importer.start)
@@ -126,6 +131,7 @@ class BulkPage(QWidget):
         self.export_button.clicked.connect(lambda: self.exporter.start(self.model.results()))
         self.copy_button.clicked.connect(self.copy)
         self.run.started.connect(self._started)
+        self.run.prepared.connect(self.model.adopt)
         self.run.batch.connect(self._answers)
         self.run.progressed.connect(self._progressed)
         self.run.finished.connect(self._finished)
@@ -146,10 +152,7 @@ class BulkPage(QWidget):
             return
         self.say("", False)
         self.model.set_running(True)
-        # The run first: it freezes the objects there are out of the garbage collector's scans, which
-        # the thousand rows made next would otherwise set off (see run.py).
-        self.run.look_up(ids, self.concurrency.value())
-        self.model.start(ids)
+        self.run.look_up(ids, self.concurrency.value(), prepare=self.model.start(ids))
         self.progress_text.show_hint(f"Starting the lookup of {len(ids):,} orders…")
         self._refresh_counts()
         self.update_buttons()
@@ -244,7 +247,7 @@ class BulkPage(QWidget):
         self.look_up_button.setEnabled(not busy and self.input.has_text)
         self.cancel_button.setEnabled(busy)
         self.retry_button.setEnabled(not busy and counts.failed > 0 and self.run.can_retry())
-        has_rows = self.model.rowCount() > 0
+        has_rows = self.model.row_count() > 0
         self.export_button.setEnabled(not busy and has_rows)
         self.copy_button.setEnabled(not busy and has_rows)
         self.concurrency.setEnabled(not busy)

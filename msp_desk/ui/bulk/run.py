@@ -23,13 +23,15 @@ thaws them again.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import threading
 from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QWindow
 from PySide6.QtWidgets import QWidget
 
 from msp_desk.bulk.engine import BulkLookup, PassEnd, PassSummary, Progress
@@ -128,6 +130,7 @@ class _Engine:
 
 class BulkRun(QObject):
     started = Signal(int)  # ids in this pass
+    prepared = Signal(object)  # what ``look_up``'s ``prepare`` made, before any answer of the pass
     batch = Signal(object)  # list[LookupResult]
     progressed = Signal(object)  # Progress
     finished = Signal(object, str)  # PassSummary, and what cancelled it when the person did not
@@ -142,7 +145,7 @@ class BulkRun(QObject):
         self._feed = _Feed()
         self._profile_id: str | None = None
         self._why = ""
-        self._watched: QWidget | None = None
+        self._watched: QWindow | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(FEED_INTERVAL_MS)
         self._timer.timeout.connect(self._drain)
@@ -172,8 +175,13 @@ class BulkRun(QObject):
 
     # -- control ---------------------------------------------------------------
 
-    def look_up(self, ids: OrderIds, concurrency: int) -> None:
-        """A new lookup of every id with the active profile."""
+    def look_up(self, ids: OrderIds, concurrency: int, prepare: Callable[[], object] | None = None) -> None:
+        """A new lookup of every id with the active profile.
+
+        ``prepare`` runs first, on the worker that starts the pass (the screen makes its table there);
+        ``prepared`` hands its result to the UI thread before any answer arrives, even when the pass
+        then cannot start.
+        """
         if self.busy:
             return
         context = self._context
@@ -184,6 +192,8 @@ class BulkRun(QObject):
         self._profile_id = profile.id
 
         def start(ctx: TaskContext) -> int:
+            if prepare is not None:
+                ctx.report(prepare())
             client = context.profiles.client_for(context.http, profile)
             lookup = BulkLookup(
                 client,
@@ -236,6 +246,7 @@ class BulkRun(QObject):
             lane=START_LANE,
             on_success=lambda _count: self._timer.start(),  # a pass of no ids has ended: the tick says so
             on_failure=self._could_not_start,
+            on_progress=self.prepared.emit,
             on_cancelled=lambda: self._stopped_starting(count),
         )
 
@@ -272,14 +283,18 @@ class BulkRun(QObject):
             self.cancel(f"the active profile changed to “{profile.name}”")
 
     def _watch_window(self) -> None:
-        window = self._page.window()
-        if window is not self._watched:
-            if self._watched is not None:
-                self._watched.removeEventFilter(self)
-            window.installEventFilter(self)
-            self._watched = window
+        """Stop when the window closes. Its native window says so by a signal: an event filter on the
+        window would run Python for every event it gets, each repaint's too, while the workers hold the
+        interpreter lock."""
+        window = self._page.window().windowHandle()
+        if window is None or window is self._watched:
+            return
+        if self._watched is not None:
+            with contextlib.suppress(RuntimeError):  # that window is gone already
+                self._watched.visibleChanged.disconnect(self._window_shown)
+        window.visibleChanged.connect(self._window_shown)
+        self._watched = window
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._watched and event.type() == QEvent.Type.Close and self.busy:
+    def _window_shown(self, visible: bool) -> None:
+        if not visible and self.busy:
             self.cancel("the window closed")
-        return False

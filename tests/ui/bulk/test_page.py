@@ -278,7 +278,7 @@ def test_nothing_to_look_up_is_said_plainly(qtbot, page: BulkPage) -> None:
     paste(qtbot, page, "\n\n  \n")
     click(qtbot, page.look_up_button)
     assert page.message.text() == "⚠ There are no order ids to look up: paste some, or import a file."
-    assert page.model.rowCount() == 0
+    assert page.model.row_count() == 0
 
 
 def test_concurrency_is_remembered(qtbot, context: AppContext, page: BulkPage) -> None:
