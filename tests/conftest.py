@@ -57,3 +57,14 @@ def memory_keyring(request: pytest.FixtureRequest) -> Iterator[InMemoryKeyring |
     keyring.set_keyring(ring)
     yield ring
     keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def _collector_unfrozen() -> Iterator[None]:
+    """The app freezes what it made into the collector's permanent generation
+    (``core/collector.py``); in a test process that would keep every earlier
+    test's windows, so each test starts and ends unfrozen."""
+    yield
+    import gc
+
+    gc.unfreeze()

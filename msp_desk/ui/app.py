@@ -15,6 +15,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication
 
 from msp_desk import APP_NAME, ORG_NAME, __version__
+from msp_desk.core.collector import settle
 from msp_desk.ui.services.context import AppContext
 from msp_desk.ui.shell.areas import build_main_window
 from msp_desk.ui.shell.main_window import MainWindow
@@ -116,6 +117,9 @@ def run(*, debug: bool = False, smoke_test: bool = False) -> int:
     window = build_main_window(context)
     _report_uncaught(window)
     window.first_painted.connect(lambda: _start_logging(debug))
+    # What start-up made lives as long as the app: out of the collector's full scans (see collector.py).
+    window.areas_ready.connect(settle)
+    context.profiles.ready.connect(settle)
     window.restore_state()
     if smoke_test:
         _report_smoke_test(window)

@@ -15,16 +15,14 @@ A run stops, keeping what it found, when the person cancels, when the active
 profile changes (the answers would mix two websites) and when the window
 closes or the screen goes away (no request may outlive the window).
 
-During a pass the objects that existed before it are frozen out of the
-garbage collector's full scans (``gc.freeze``): such a scan holds the
-interpreter lock, and so the window, for 40 to 80 ms. Every way a pass ends
-thaws them again.
+The objects that exist when a pass starts are frozen out of the garbage
+collector's full scans (``core/collector.py``): such a scan holds the
+interpreter lock, and so the window, for 40 to 80 ms.
 """
 
 from __future__ import annotations
 
 import contextlib
-import gc
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -37,6 +35,7 @@ from PySide6.QtWidgets import QWidget
 from msp_desk.bulk.engine import BulkLookup, PassEnd, PassSummary, Progress
 from msp_desk.bulk.ids import OrderIds
 from msp_desk.bulk.results import LookupResult, Outcome
+from msp_desk.core.collector import settle
 
 if TYPE_CHECKING:
     from msp_desk.credentials.profiles import Profile
@@ -99,7 +98,6 @@ class _Engine:
         self._lock = threading.Lock()
         self.lookup: BulkLookup | None = None
         self.closed = False
-        self.frozen = False  # this run froze the collector's old objects; see the module's docstring
 
     def adopt(self, lookup: BulkLookup) -> bool:
         with self._lock:
@@ -112,20 +110,10 @@ class _Engine:
         if lookup is not None:
             lookup.cancel()
 
-    def freeze(self) -> None:
-        gc.freeze()
-        self.frozen = True
-
-    def thaw(self) -> None:
-        if self.frozen:
-            self.frozen = False
-            gc.unfreeze()
-
     def close(self, *_: object) -> None:
         with self._lock:
             self.closed = True
         self.cancel()
-        self.thaw()
 
 
 class BulkRun(QObject):
@@ -235,10 +223,7 @@ class BulkRun(QObject):
         and starting up to 32 threads while others already run takes a while; neither on the UI thread."""
         self._why = ""
         self._watch_window()
-        # A full garbage collection stops every thread, the window's too, for as long as it scans: with
-        # the app's objects in it, 40 to 80 ms half way through a run. Frozen, the objects that exist
-        # now are left out of those scans until the pass ends (reference counting still frees them).
-        self._engine.freeze()
+        settle()  # no full garbage collection half way through the run; see the module's docstring
         self.started.emit(count)
         self._ops.run(
             start,
@@ -251,7 +236,6 @@ class BulkRun(QObject):
         )
 
     def _stopped_starting(self, count: int) -> None:
-        self._engine.thaw()
         if self._engine.lookup is not None:
             self._engine.cancel()
         results, progress, summary = self._feed.take()
@@ -262,7 +246,6 @@ class BulkRun(QObject):
         self.finished.emit(summary, self._why)
 
     def _could_not_start(self, failure: Failure) -> None:
-        self._engine.thaw()
         self.failed.emit(failure)
 
     def _drain(self) -> None:
@@ -273,7 +256,6 @@ class BulkRun(QObject):
             self.progressed.emit(progress)
         if summary is not None:
             self._timer.stop()
-            self._engine.thaw()
             self.finished.emit(summary, self._why)
 
     # -- what stops a run besides the person -------------------------------------

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
+from msp_desk.core.collector import settle
 from msp_desk.sandbox.embedded import EmbeddedSandbox
 
 if TYPE_CHECKING:
@@ -36,11 +37,15 @@ class SandboxService(QObject):
         return self._embedded.base_url
 
     def ensure_running(self) -> SandboxServer:
+        starting = not self._embedded.running
         try:
-            return self._embedded.ensure_running()
+            server = self._embedded.ensure_running()
         except Exception as error:
             self.failed.emit(f"The local sandbox could not start: {error}")
             raise
+        if starting:
+            settle()  # its modules and models live as long as the app
+        return server
 
     def default_notification_url(self) -> str | None:
         """Where a new sandbox order's notifications go when nobody chose a URL: the sandbox's own

@@ -147,7 +147,6 @@ def test_cancel_mid_run_keeps_the_finished_rows(
     page.table.setFocus()
     qtbot.keyClick(page.table, Qt.Key.Key_Escape)  # Esc cancels, as the button's tooltip says
     assert not page.run.busy
-    assert gc.get_freeze_count() == 0
     done = found_count(page)
     assert (
         page.progress_text.text() == f"Cancelled after {done} of 40; the {40 - done} left were not looked up."
@@ -194,7 +193,6 @@ def test_retry_failed_looks_up_only_the_failed_ids(
     qtbot.waitUntil(lambda: not page.run.busy, timeout=20_000)
 
     assert sorted(requests_seen.per_id().items()) == [("r-004", 1), ("r-007", 1), ("r-009", 1)]
-    assert gc.get_freeze_count() == 0
     assert page.progress_text.text().startswith("Done: 3 orders looked up in ")
     assert "failed" not in page.progress_text.text()
     assert all(r["Status"] == "initialized" and r["Error"] == "" for r in shown_rows(page))
@@ -237,7 +235,6 @@ def test_closing_the_window_stops_the_run(
     qtbot.waitUntil(lambda: found_count(page) >= 3, timeout=20_000)
     page.close()
     assert not page.run.busy
-    assert gc.get_freeze_count() == 0
     assert page.progress_text.text().startswith("Cancelled because the window closed after ")
     sent = len(requests_seen.sent)
     qtbot.wait(400)
@@ -271,7 +268,6 @@ def test_no_key_for_the_profile_is_said_plainly(
         "enter it again on the Profiles screen."
     )
     assert page.look_up_button.isEnabled()
-    assert gc.get_freeze_count() == 0
 
 
 def test_nothing_to_look_up_is_said_plainly(qtbot, page: BulkPage) -> None:
