@@ -98,6 +98,19 @@ class Site:
         return data
 
 
+def _site_data(site: Site) -> dict[str, Any]:
+    """The site without its key: the key lives in its own column only, one place to keep it."""
+    data = asdict(site)
+    del data["api_key"]
+    return data
+
+
+def _site(api_key: str, data: str) -> Site:
+    fields = json.loads(data)
+    fields.pop("api_key", None)  # older state files kept it here too; the column is the one truth
+    return Site(api_key=api_key, **fields)
+
+
 @dataclass
 class StoredOrder:
     site_id: int
@@ -208,8 +221,8 @@ class Store:
         with self._lock:
             version = self._conn.execute("PRAGMA data_version").fetchone()[0]
             if version != self._data_version:
-                rows = self._conn.execute("SELECT data FROM sites ORDER BY rowid").fetchall()
-                sites = (Site(**json.loads(data)) for (data,) in rows)
+                rows = self._conn.execute("SELECT api_key, data FROM sites ORDER BY rowid").fetchall()
+                sites = (_site(api_key, data) for api_key, data in rows)
                 self._sites_by_key = {site.api_key: site for site in sites}
                 self._data_version = version
             return self._sites_by_key
@@ -218,7 +231,7 @@ class Store:
         with self._lock:
             self._conn.execute(
                 "INSERT OR REPLACE INTO sites (site_id, api_key, data) VALUES (?, ?, ?)",
-                (site.site_id, site.api_key, dumps(asdict(site))),
+                (site.site_id, site.api_key, dumps(_site_data(site))),
             )
             self._sites_by_key = {k: s for k, s in self._sites_by_key.items() if s.site_id != site.site_id}
             self._sites_by_key[site.api_key] = site

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import sqlite3
+from pathlib import Path
 
 import httpx
 import pytest
 
 from msp_desk.sandbox.server import SandboxServer
+from msp_desk.sandbox.store import Site, Store
 from tests.sandbox.conftest import KEY_A, assert_valid, direct_order
 
 
@@ -194,3 +198,25 @@ def test_patch_site_price_range_is_checked_against_the_stored_end(
     assert client_b.patch(f"sites/{site_id}", json={"price_from": 0, "price_till": 0}).status_code == 200
     cleared = client_b.patch(f"sites/{site_id}", json={"price_from": None, "price_till": None})
     assert (cleared.json()["data"]["price_from"], cleared.json()["data"]["price_till"]) == (None, None)
+
+
+def test_a_website_key_is_kept_in_its_column_only(tmp_path: Path) -> None:
+    """One named place for the key in the state file: the secrets audit excludes that column, nothing more."""
+    path = tmp_path / "sandbox.sqlite3"
+    store = Store(path)
+    store.save_site(Site(site_id=10001, account_id=20001, api_key=KEY_A, name="Shop"))
+    store.close()
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT api_key FROM sites").fetchall() == [(KEY_A,)]
+    assert KEY_A not in db.execute("SELECT data FROM sites").fetchone()[0]
+    # A file written while the key was also in the data column still loads, with that key.
+    db.execute(
+        "UPDATE sites SET data = ?", (json.dumps({"site_id": 10001, "account_id": 20001, "api_key": "x"}),)
+    )
+    db.commit()
+    db.close()
+    reopened = Store(path)
+    site = reopened.site_by_key(KEY_A)
+    assert site is not None
+    assert site.site_id == 10001
+    reopened.close()

@@ -97,6 +97,8 @@ class InboxFeed(QObject):
         self._attempts_more = True
         self._ticks = 0
         self.watch_attempts = False
+        self.wanted_mode = ""  # the newest answer mode chosen, set on the UI thread
+        self._mode_lock = threading.Lock()
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._tick)
@@ -222,6 +224,16 @@ class InboxFeed(QObject):
     def set_mode(self, mode: str) -> AnswerMode:
         source = self._require()
         return source.server.engine.receiver.set_mode(source.site.site_id, mode)
+
+    def apply_wanted_mode(self) -> AnswerMode:
+        """Set the newest mode chosen (in a job), whatever order the jobs of quick choices run in.
+
+        A superseded job is only told to stop; it still runs, and could set its older mode
+        after the newer one. Under the lock each job sets the newest choice, so the last
+        write is always the person's last choice.
+        """
+        with self._mode_lock:
+            return self.set_mode(self.wanted_mode)
 
     def resend(self, ctx: TaskContext, order_id: str, url: str | None) -> NotificationAttempt | None:
         """Resend the order's notification now and wait for its answer; raises the sandbox's ApiError."""

@@ -348,8 +348,9 @@ class InboxPage(QWidget):
 
     def _switch_mode(self, mode: str) -> None:
         feed = self.feed
+        feed.wanted_mode = mode
         self.ops.run(
-            lambda _ctx: feed.set_mode(mode),
+            lambda _ctx: feed.apply_wanted_mode(),
             name="Switch the inbox's answer",
             lane="mode",
             on_success=self._mode_switched,

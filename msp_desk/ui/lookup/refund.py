@@ -77,8 +77,15 @@ class RefundOrder:
             earlier=self.unmade.get((page.profile.id, order_id)),
         )
         form.accepted.connect(lambda: self.confirm_and_send(form.plan))
+        # Closed either way, the form goes: one kept per refund would stay as long as the screen.
+        form.finished.connect(lambda _result: self._forget(form))
         self.form = form
         form.open()
+
+    def _forget(self, form: RefundForm) -> None:
+        if self.form is form:
+            self.form = None
+        form.deleteLater()
 
     def confirm_and_send(self, plan: RefundPlan | None) -> None:
         page, profile = self._page, self._page.profile

@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, SignalInstance
+from PySide6.QtCore import QObject, QThreadPool, Signal, SignalInstance
 
 log = logging.getLogger(__name__)
 
@@ -86,12 +86,16 @@ class TaskSignals(QObject):
 Job = Callable[[TaskContext], Any]
 
 
-class TaskHandle(QRunnable):
-    """One job on the pool; keep it to cancel it or to connect more slots."""
+class TaskHandle:
+    """One job on the pool; keep it to cancel it or to connect more slots.
+
+    A plain object, not a ``QRunnable``: PySide keeps every runnable it hands to a
+    pool referenced from the pool, and one that does not delete itself (a handle
+    outlives its run) stayed there, with all it held, until the app quit. The pool
+    gets ``run`` instead, wrapped in a runnable that goes when it has run.
+    """
 
     def __init__(self, job: Job, name: str) -> None:
-        super().__init__()
-        self.setAutoDelete(False)  # the runner owns the lifetime, until ``finished``
         self.name = name
         self.signals = TaskSignals()
         self.context = TaskContext(self.signals)
@@ -162,9 +166,9 @@ class TaskRunner(QObject):
             task.signals.progress.connect(on_progress)
         if on_cancelled is not None:
             task.signals.cancelled.connect(on_cancelled)
-        task.signals.finished.connect(lambda t=task: self._running.discard(t))
+        task.signals.finished.connect(lambda t=task: self._retire(t))
         self._running.add(task)
-        self._pool.start(task)
+        self._pool.start(task.run)
         return task
 
     @property
@@ -176,6 +180,14 @@ class TaskRunner(QObject):
         for task in list(self._running):
             task.cancel()
         return self._pool.waitForDone(timeout_ms)
+
+    def _retire(self, task: TaskHandle) -> None:
+        self._running.discard(task)
+        # The slots connected above are closures that hold the task (through the screen's
+        # operation) and whatever the screen's handlers hold; Qt keeps them alive from the C++
+        # side, out of reach of Python's garbage collector, so every finished task stayed for the
+        # rest of the day. Deleting the signals object drops its connections, and the task goes.
+        task.signals.deleteLater()
 
     def _report_unhandled(self, name: str, error: BaseException) -> None:
         log.error("Background task %r failed: %s", name, error, exc_info=error)

@@ -7,7 +7,7 @@ words, and make *Cancel* the default button, so Enter never moves real money.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
 
 from msp_desk.ui.widgets.colours import alert_style
 
@@ -22,6 +22,15 @@ def _box(parent: QWidget | None, title: str, text: str, icon: QMessageBox.Icon) 
     return box
 
 
+def _answer(box: QMessageBox) -> QAbstractButton | None:
+    """Ask, then let the box go: a parented box nobody deletes stays alive as long as its screen,
+    one more for every question of the day."""
+    box.exec()
+    clicked = box.clickedButton()
+    box.deleteLater()
+    return clicked
+
+
 def confirm(
     parent: QWidget | None, title: str, text: str, *, yes: str = "Yes", no: str = "No", name: str = ""
 ) -> bool:
@@ -32,8 +41,7 @@ def confirm(
     reject = box.addButton(no, QMessageBox.ButtonRole.NoRole)
     box.setDefaultButton(reject)
     box.setEscapeButton(reject)
-    box.exec()
-    return box.clickedButton() is accept
+    return _answer(box) is accept
 
 
 def confirm_live(parent: QWidget | None, *, title: str, question: str, action: str, details: str) -> bool:
@@ -47,8 +55,7 @@ def confirm_live(parent: QWidget | None, *, title: str, question: str, action: s
     cancel = box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(cancel)
     box.setEscapeButton(cancel)
-    box.exec()
-    return box.clickedButton() is go
+    return _answer(box) is go
 
 
 def confirm_charge(parent: QWidget | None, *, money: str, site: str, profile_name: str) -> bool:
@@ -65,4 +72,4 @@ def confirm_charge(parent: QWidget | None, *, money: str, site: str, profile_nam
 def warn(parent: QWidget | None, title: str, text: str) -> None:
     box = _box(parent, title, text, QMessageBox.Icon.Warning)
     box.setObjectName("warning")
-    box.exec()
+    _answer(box)
