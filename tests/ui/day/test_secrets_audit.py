@@ -19,6 +19,7 @@ byte; the original is searched for card numbers and CVCs as it is.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import json
@@ -140,7 +141,9 @@ def _search(where: str, data: bytes, keys: list[str], *, cards: bool = True) -> 
 def searched(audit: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root: Path = audit["root"]
     state = root / "msp-desk" / "data" / STATE_FILE
-    website_keys = [key for (key,) in sqlite3.connect(state).execute("SELECT api_key FROM sites")]
+    # Closed before the files are listed: an open connection keeps -wal and -shm files beside the state.
+    with contextlib.closing(sqlite3.connect(state)) as db:
+        website_keys = [key for (key,) in db.execute("SELECT api_key FROM sites")]
     keys = sorted({*audit["keys"].values(), *website_keys})
     found: list[str] = []
     files = sorted(path for path in root.rglob("*") if path.is_file())
