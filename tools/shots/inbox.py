@@ -74,3 +74,5 @@ def shoot(window: MainWindow, context: AppContext, out: Path) -> None:
     inbox.detail.tabs.setCurrentIndex(4)
     grab(window, out / "inbox-attempts.png")
     inbox.receiver.mode.setCurrentIndex(inbox.receiver.mode.findText(MODES[AnswerMode.OK][0]))
+    wait_until(lambda: "OK" in window.statusBar().currentMessage())
+    window.statusBar().clearMessage()  # the next screens' shots show their own status
