@@ -21,13 +21,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
-from msp_desk.api.remedies import Explanation, Remedy, explain
 from msp_desk.ui.services.events import AppEvents, OrderChange
 from msp_desk.ui.services.tasks import Job, TaskHandle, TaskRunner
+
+if TYPE_CHECKING:
+    from msp_desk.api.remedies import Remedy
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +45,10 @@ class Failure:
 
     @classmethod
     def of(cls, error: BaseException, *, writing: bool = False) -> Failure:
-        explained: Explanation = explain(error, writing=writing)
+        # Loaded with the first failure, not on the way to the window's first paint.
+        from msp_desk.api.remedies import explain
+
+        explained = explain(error, writing=writing)
         return cls(error, explained.message, explained.remedy, explained.unexpected)
 
 
