@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThreadPool, Signal, SignalInstance
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, SignalInstance
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ class TaskHandle:
     A plain object, not a ``QRunnable``: PySide keeps every runnable it hands to a
     pool referenced from the pool, and one that does not delete itself (a handle
     outlives its run) stayed there, with all it held, until the app quit. The pool
-    gets ``run`` instead, wrapped in a runnable that goes when it has run.
+    gets a :class:`_Run` instead, which Qt deletes once it has run.
     """
 
     def __init__(self, job: Job, name: str) -> None:
@@ -135,6 +135,17 @@ class TaskHandle:
             log.debug("Task %r finished after its receivers were deleted", self.name)
 
 
+class _Run(QRunnable):
+    """One run of a handle; deleted by the pool when it has run (``autoDelete``), and the handle with it."""
+
+    def __init__(self, task: TaskHandle) -> None:
+        super().__init__()
+        self._task = task
+
+    def run(self) -> None:
+        self._task.run()
+
+
 class TaskRunner(QObject):
     """Runs jobs on a thread pool and keeps each alive until it has reported."""
 
@@ -168,7 +179,9 @@ class TaskRunner(QObject):
             task.signals.cancelled.connect(on_cancelled)
         task.signals.finished.connect(lambda t=task: self._retire(t))
         self._running.add(task)
-        self._pool.start(task.run)
+        # Not ``start(task.run)``: PySide does not keep a plain callable alive while it waits
+        # in the pool's queue, and now and then a job never ran.
+        self._pool.start(_Run(task))
         return task
 
     @property
