@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TypeVar
 
 import pytest
 from PySide6.QtCore import Qt
@@ -13,6 +14,7 @@ from msp_desk.credentials.access import open_store
 from msp_desk.ui.services.context import AppContext
 from tests.helpers.loopback import LoopbackStandIn
 
+W = TypeVar("W", bound=QWidget)
 YES = "yes"
 NO = "no"
 
@@ -70,6 +72,14 @@ def dialogs(monkeypatch: pytest.MonkeyPatch) -> Dialogs:
 
 
 # -- acting as a person ----------------------------------------------------------
+
+
+def on_screen(qtbot, widget: W) -> W:
+    """``widget`` shown at the size screenshots and people use, closed with the test."""
+    qtbot.addWidget(widget)
+    widget.resize(1300, 850)
+    widget.show()
+    return widget
 
 
 def click(qtbot, button: QAbstractButton) -> None:

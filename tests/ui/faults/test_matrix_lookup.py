@@ -14,7 +14,7 @@ from msp_desk.api.follow import Backoff
 from msp_desk.ui.lookup.page import LookupPage
 from msp_desk.ui.lookup.refund_form import RefundForm
 from msp_desk.ui.services.context import AppContext
-from tests.ui.conftest import Dialogs, choose, click, replace_text
+from tests.ui.conftest import Dialogs, choose, click, on_screen, replace_text
 from tests.ui.faults.matrix import BY_KEY, CAUSE, HOST, KEYS, REFUSED, UNKNOWN, Cell, Shop
 from tests.ui.faults.screens import Seen, look_up, new_id, shown
 
@@ -24,10 +24,7 @@ LOOKED_FOR = round(sum(LOOK_AGAIN.delays()))
 
 @pytest.fixture
 def page(qtbot, context: AppContext) -> LookupPage:
-    widget = LookupPage(context)
-    qtbot.addWidget(widget)
-    widget.resize(1300, 850)
-    widget.show()
+    widget = on_screen(qtbot, LookupPage(context))
     widget.watch.backoff = Backoff(first=0.2, factor=1.5, longest=1.0, limit=30.0)
     widget.refund.look_again = LOOK_AGAIN
     qtbot.waitUntil(lambda: not widget.transactions.ops.busy(), timeout=10000)

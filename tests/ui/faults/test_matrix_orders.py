@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from msp_desk.api.follow import Backoff
 from msp_desk.ui.orders.page import OrdersPage
 from msp_desk.ui.services.context import AppContext
 from tests.ui.conftest import click, replace_text
 from tests.ui.faults.matrix import BY_KEY, HOST, KEYS, Cell, Shop
-from tests.ui.orders.conftest import NO_3DS_CARD, pick
+from tests.ui.orders.conftest import NO_3DS_CARD, orders_page, pick
 
 pytestmark = pytest.mark.webengine
 
@@ -89,12 +88,7 @@ EXPECTED: dict[str, tuple[str, set[str]]] = {
 
 @pytest.fixture
 def page(qtbot, context: AppContext) -> OrdersPage:
-    widget = OrdersPage(context)
-    qtbot.addWidget(widget)
-    widget.resize(1300, 850)
-    widget.show()
-    widget.backoff = Backoff(first=0.1)
-    return widget
+    return orders_page(qtbot, context)
 
 
 def offered(page: OrdersPage) -> set[str]:

@@ -26,10 +26,10 @@ from msp_desk.core.money import format_minor
 from msp_desk.ui.lookup.page import LookupPage
 from msp_desk.ui.orders.page import OrdersPage
 from msp_desk.ui.services.context import AppContext
-from tests.ui.conftest import Dialogs, click, replace_text
+from tests.ui.conftest import Dialogs, click, on_screen, replace_text
 from tests.ui.faults.matrix import Shop
 from tests.ui.faults.screens import look_up, new_id, shown
-from tests.ui.orders.conftest import NO_3DS_CARD, pick
+from tests.ui.orders.conftest import NO_3DS_CARD, orders_page, pick
 
 pytestmark = pytest.mark.webengine
 
@@ -85,19 +85,14 @@ def lose_answer(rng: random.Random, shop: Shop, paths: str, lookup: str | None =
 
 
 @pytest.fixture
-def orders_page(qtbot, context: AppContext) -> OrdersPage:
-    widget = OrdersPage(context)
-    qtbot.addWidget(widget)
-    widget.resize(1300, 850)
-    widget.show()
-    widget.backoff = Backoff(first=0.1)
-    return widget
+def new_order_page(qtbot, context: AppContext) -> OrdersPage:
+    return orders_page(qtbot, context)
 
 
 def test_200_orders_with_lost_answers_exist_once_each(
-    qtbot, orders_page: OrdersPage, shop: Shop, figures
+    qtbot, new_order_page: OrdersPage, shop: Shop, figures
 ) -> None:
-    page = orders_page
+    page = new_order_page
     rng = random.Random(SEED)
     faulted = set(rng.sample(range(ORDERS), ORDERS // 3))
     taken: Counter[str] = Counter()
@@ -179,10 +174,7 @@ def test_200_orders_with_lost_answers_exist_once_each(
 
 @pytest.fixture
 def lookup_page(qtbot, context: AppContext) -> LookupPage:
-    widget = LookupPage(context)
-    qtbot.addWidget(widget)
-    widget.resize(1300, 850)
-    widget.show()
+    widget = on_screen(qtbot, LookupPage(context))
     widget.watch.backoff = Backoff(first=0.2, factor=1.5, longest=1.0, limit=30.0)
     # Shorter than the app's 20 s, so that some refunds land only after the screen stopped looking.
     widget.refund.look_again = Backoff(first=0.1, factor=2.0, longest=0.4, limit=0.7)

@@ -15,6 +15,7 @@ from msp_desk.ui.inbox.models import RowFilter
 from msp_desk.ui.inbox.page import InboxPage
 from msp_desk.ui.services.context import AppContext
 from tests.sandbox.conftest import direct_order
+from tests.ui.conftest import on_screen
 
 TIME_SCALE = 1000.0
 """MultiSafepay's 15 minutes between retries become 0.9 s."""
@@ -38,10 +39,7 @@ def server(context: AppContext) -> SandboxServer:
 
 @pytest.fixture
 def page(qtbot, context: AppContext) -> InboxPage:
-    widget = InboxPage(context)
-    qtbot.addWidget(widget)
-    widget.resize(1300, 850)
-    widget.show()
+    widget = on_screen(qtbot, InboxPage(context))
     qtbot.waitUntil(lambda: widget.feed.source is not None, timeout=10000)
     return widget
 

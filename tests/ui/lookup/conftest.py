@@ -16,7 +16,7 @@ from msp_desk.ui.lookup.page import LookupPage
 from msp_desk.ui.services.context import AppContext
 from tests.helpers.loopback import LoopbackStandIn
 from tests.sandbox.conftest import direct_order, run_3ds
-from tests.ui.conftest import replace_text
+from tests.ui.conftest import on_screen, replace_text
 
 TIME_SCALE = 60.0  # the 3-minute uncleared cards decide after 3 s
 PAID_AT_ONCE = "4012001038443335"  # no 3-D Secure: completed straight away
@@ -41,10 +41,7 @@ def context(qtbot, stand_in: LoopbackStandIn) -> Iterator[AppContext]:
 
 @pytest.fixture
 def page(qtbot, context: AppContext) -> LookupPage:
-    widget = LookupPage(context)
-    qtbot.addWidget(widget)
-    widget.resize(1300, 850)
-    widget.show()
+    widget = on_screen(qtbot, LookupPage(context))
     widget.watch.backoff = Backoff(first=0.2, factor=1.5, longest=1.0, limit=30.0)
     widget.refund.look_again = Backoff(first=0.2, factor=1.5, longest=1.0, limit=3.0)
     qtbot.waitUntil(lambda: widget.transactions.model.rowCount() > 0 or not widget.transactions.ops.busy())

@@ -12,6 +12,7 @@ from msp_desk.core.test_cards import TEST_CARDS
 from msp_desk.credentials.access import open_store
 from msp_desk.ui.orders.page import OrdersPage
 from msp_desk.ui.services.context import AppContext
+from tests.ui.conftest import on_screen
 
 NO_3DS_CARD = "4012001038443335"
 
@@ -28,14 +29,16 @@ def context(qtbot) -> Iterator[AppContext]:
     ctx.close()
 
 
-@pytest.fixture
-def page(qtbot, context: AppContext) -> OrdersPage:
-    widget = OrdersPage(context)
-    qtbot.addWidget(widget)
-    widget.resize(1300, 850)
-    widget.show()
+def orders_page(qtbot, context: AppContext) -> OrdersPage:
+    """The New order screen on screen, following an order's status in tenths of seconds."""
+    widget = on_screen(qtbot, OrdersPage(context))
     widget.backoff = Backoff(first=0.1)
     return widget
+
+
+@pytest.fixture
+def page(qtbot, context: AppContext) -> OrdersPage:
+    return orders_page(qtbot, context)
 
 
 def pick(page: OrdersPage, number: str) -> None:
